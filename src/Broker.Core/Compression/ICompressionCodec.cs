@@ -18,7 +18,8 @@ public interface ICompressionCodec
     /// Decompresses <paramref name="source"/> and appends the result to <paramref name="destination"/>.
     /// Throws <see cref="Errors.BrokerException"/> with <see cref="Errors.ErrorCode.CorruptMessage"/> when the input is
     /// not a valid stream, or when it would decompress to more than <paramref name="decompressedBytesMax"/> bytes
-    /// (a guard against decompression bombs).
+    /// (a guard against decompression bombs). On a throw, bytes already appended stay in <paramref name="destination"/>
+    /// (a buffer writer cannot take them back): the caller discards them.
     /// </summary>
     /// <returns>The number of bytes appended.</returns>
     int Decompress(ReadOnlySpan<byte> source, IBufferWriter<byte> destination, int decompressedBytesMax);

@@ -30,6 +30,8 @@ public enum ErrorCode : short
     InvalidRequest = 42,
     InvalidConfig = 40,
     StorageError = 56,
+    FencedLeaderEpoch = 74,
+    UnknownLeaderEpoch = 75,
     UnsupportedCompressionType = 76,
     InvalidRecord = 87,
 }

@@ -1,7 +1,7 @@
 using System.Text;
 using Broker.Core.Records;
 
-namespace Broker.Core.Tests;
+namespace Broker.Core.Tests.Records;
 
 public class Crc32CTests
 {
