@@ -18,7 +18,7 @@ internal static unsafe partial class LibZstd
         [
             "ZSTD_compressBound", "ZSTD_createCCtx", "ZSTD_freeCCtx", "ZSTD_compressCCtx", "ZSTD_createDStream",
             "ZSTD_freeDStream", "ZSTD_initDStream", "ZSTD_decompressStream", "ZSTD_getFrameContentSize", "ZSTD_isError",
-            "ZSTD_getErrorName",
+            "ZSTD_getErrorName", "ZSTD_DCtx_setParameter",
         ]);
 
     [LibraryImport(FileName)]
@@ -50,6 +50,13 @@ internal static unsafe partial class LibZstd
 
     [LibraryImport(FileName)]
     public static partial nuint ZSTD_freeDStream(nint stream);
+
+    /// <summary>ZSTD_d_windowLogMax: the largest window (log2 bytes) a frame may ask the decoder to allocate.</summary>
+    public const int DecompressionParameterWindowLogMax = 100;
+
+    /// <summary>Sets a decompression parameter; a DStream is a DCtx since zstd 1.3.</summary>
+    [LibraryImport(FileName)]
+    public static partial nuint ZSTD_DCtx_setParameter(ZstdDecompressionStreamHandle stream, int parameter, int value);
 
     /// <summary>Starts a new session, dropping whatever a previous, possibly failed, decompression left behind.</summary>
     [LibraryImport(FileName)]
