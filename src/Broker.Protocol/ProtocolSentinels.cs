@@ -1,0 +1,32 @@
+namespace Broker.Protocol;
+
+/// <summary>The special values fields take on the wire, in one place, Kafka's where Kafka has one.</summary>
+public static class ProtocolSentinels
+{
+    /// <summary>replica_id of a Fetch or ListOffsets from a consumer rather than a follower replica.</summary>
+    public const int ConsumerReplicaId = -1;
+
+    /// <summary>A node id (leader, controller) that is not known or does not exist.</summary>
+    public const int NoNodeId = -1;
+
+    /// <summary>A leader epoch the sender does not know or does not want checked.</summary>
+    public const int NoLeaderEpoch = -1;
+
+    /// <summary>An offset that is not known (an error partition, a follower-only field from a consumer).</summary>
+    public const long NoOffset = -1;
+
+    /// <summary>A timestamp that is not known, or LogAppendTime not in use.</summary>
+    public const long NoTimestamp = -1;
+
+    /// <summary>ListOffsets timestamp asking for the log start offset.</summary>
+    public const long EarliestTimestamp = -2;
+
+    /// <summary>ListOffsets timestamp asking for the offset the next record will get (the high watermark for consumers).</summary>
+    public const long LatestTimestamp = -1;
+
+    /// <summary>CreateTopics num_partitions meaning "the broker's num.partitions".</summary>
+    public const int DefaultPartitionCount = -1;
+
+    /// <summary>CreateTopics replication_factor meaning "the broker's default.replication.factor".</summary>
+    public const short DefaultReplicationFactor = -1;
+}

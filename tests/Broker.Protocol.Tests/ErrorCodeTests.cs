@@ -1,0 +1,47 @@
+using Broker.Core.Errors;
+
+namespace Broker.Protocol.Tests;
+
+public class ErrorCodeTests
+{
+    [Fact]
+    public void Every_code_has_its_own_kafka_style_name_and_a_description()
+    {
+        var codes = Enum.GetValues<ErrorCode>();
+        var names = codes.Select(ErrorCodes.Name).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+        Assert.All(names, name => Assert.Matches("^[A-Z_]+$", name));
+        Assert.All(codes, code => Assert.False(string.IsNullOrWhiteSpace(ErrorCodes.Describe(code))));
+        Assert.DoesNotContain(names, n => n.StartsWith("UNKNOWN_CODE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Numbers_follow_kafka()
+    {
+        Assert.Equal(35, (short)ErrorCode.UnsupportedVersion);
+        Assert.Equal(42, (short)ErrorCode.InvalidRequest);
+        Assert.Equal(74, (short)ErrorCode.FencedLeaderEpoch);
+        Assert.Equal(75, (short)ErrorCode.UnknownLeaderEpoch);
+        Assert.Equal("KAFKA_STORAGE_ERROR", ErrorCodes.Name(ErrorCode.StorageError));
+        Assert.Equal("UNKNOWN_CODE_999", ErrorCodes.Name((ErrorCode)999));
+    }
+
+    [Theory]
+    [InlineData(ErrorCode.NotLeaderOrFollower, true)]
+    [InlineData(ErrorCode.FencedLeaderEpoch, true)]
+    [InlineData(ErrorCode.UnknownLeaderEpoch, true)]
+    [InlineData(ErrorCode.RequestTimedOut, true)]
+    [InlineData(ErrorCode.UnsupportedVersion, false)]
+    [InlineData(ErrorCode.InvalidRequest, false)]
+    [InlineData(ErrorCode.TopicAlreadyExists, false)]
+    public void Retriability_is_kafkas(ErrorCode code, bool retriable) => Assert.Equal(retriable, ErrorCodes.IsRetriable(code));
+
+    [Fact]
+    public void Protocol_errors_carry_codes_a_server_can_answer_with()
+    {
+        Assert.Equal(ErrorCode.InvalidRequest, new ProtocolException(ProtocolViolation.MalformedBody, "x").Code);
+        Assert.Equal(ErrorCode.UnsupportedVersion, new ProtocolException(ProtocolViolation.UnsupportedVersion, "x").Code);
+        Assert.False(new ProtocolException(ProtocolViolation.MalformedBody, "x").FramingLost);
+        Assert.False(new ProtocolException(ProtocolViolation.MalformedBody, "x").IsRetriable);
+    }
+}
