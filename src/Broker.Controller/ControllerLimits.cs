@@ -1,0 +1,12 @@
+namespace Broker.Controller;
+
+/// <summary>Limits on what one admin request may ask of the controller.</summary>
+public static class ControllerLimits
+{
+    /// <summary>Each partition is a directory with three open files; a request for millions would exhaust file
+    /// handles and the disk's inode table before failing. Kafka suggests a few thousand per broker.</summary>
+    public const int PartitionsPerTopicMax = 10_000;
+
+    /// <summary>Names starting with this are reserved for the broker's internal topics.</summary>
+    public const string InternalTopicPrefix = "__";
+}

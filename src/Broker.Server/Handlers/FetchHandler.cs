@@ -1,0 +1,147 @@
+using System.IO.Pipelines;
+using Broker.Core;
+using Broker.Core.Errors;
+using Broker.Protocol;
+using Broker.Protocol.Framing;
+using Broker.Protocol.Messages.Fetch;
+using Broker.Protocol.Messages.ListOffsets;
+using Broker.Server.Hosting;
+using Broker.Server.Replication;
+
+namespace Broker.Server.Handlers;
+
+/// <summary>
+/// Fetch: reads each partition from its fetch offset up to its byte limit and below the high watermark, within the
+/// response's byte limit; if fewer than min_bytes are found it waits (up to max_wait_ms) for an append to any of the
+/// partitions and reads again: Kafka's long poll. A partition that would push the response past its limit is left
+/// empty for this round, except the first non-empty one, which always gets one whole batch so a large batch cannot
+/// stall a consumer. Records are not read here: the response names file ranges that the writer copies out.
+/// ListOffsets: earliest, latest and by-timestamp lookups.
+/// </summary>
+internal sealed class FetchHandler
+{
+    private readonly BrokerRuntime _runtime;
+
+    public FetchHandler(BrokerRuntime runtime) => _runtime = runtime;
+
+    public async ValueTask HandleAsync(RequestFrame frame, PipeWriter output, CancellationToken cancellationToken)
+    {
+        var request = frame.ReadBody<FetchRequest>();
+        var options = _runtime.Options;
+        var responseBytesMax = request.MaxBytes > 0 ? Math.Min(request.MaxBytes, options.FetchResponseBytesMax) : options.FetchResponseBytesMax;
+        var waitMs = Math.Clamp(request.MaxWaitMs, 0, options.FetchWaitMsMax);
+        var deadline = _runtime.Time.GetTimestamp() + (long)(waitMs * (_runtime.Time.TimestampFrequency / 1000.0));
+        List<TopicPartition>? partitions = null;
+        while (true)
+        {
+            var dataArrival = waitMs > 0 ? _runtime.Replicas.DataArrival(partitions ??= PartitionsOf(request)) : null;
+            var (topics, bytes, failed) = ReadAll(request, responseBytesMax);
+            var remaining = _runtime.Time.GetElapsedTime(_runtime.Time.GetTimestamp(), deadline);
+            if (bytes >= request.MinBytes || failed || remaining <= TimeSpan.Zero || dataArrival is null || cancellationToken.IsCancellationRequested)
+            {
+                WriteResponse(frame, output, topics);
+                return;
+            }
+
+            // The arrival task was taken before reading, so an append between the read and the wait still wakes us.
+            await Task.WhenAny(dataArrival, Task.Delay(remaining, _runtime.Time, cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask HandleListOffsets(RequestFrame frame, PipeWriter output)
+    {
+        var request = frame.ReadBody<ListOffsetsRequest>();
+        var topics = new List<ListOffsetsResponseTopic>(request.Topics.Count);
+        foreach (var topic in request.Topics)
+        {
+            var partitions = new ListOffsetsResponsePartition[topic.Partitions.Count];
+            for (var i = 0; i < partitions.Length; i++)
+            {
+                var asked = topic.Partitions[i];
+                var found = _runtime.Replicas.ListOffset(new TopicPartition(topic.Name, asked.PartitionIndex), asked.Timestamp);
+                partitions[i] = new ListOffsetsResponsePartition
+                {
+                    PartitionIndex = asked.PartitionIndex,
+                    ErrorCode = found.Error,
+                    Timestamp = found.TimestampMs,
+                    Offset = found.Offset,
+                    LeaderEpoch = ProtocolSentinels.NoLeaderEpoch,
+                };
+            }
+
+            topics.Add(new ListOffsetsResponseTopic { Name = topic.Name, Partitions = partitions });
+        }
+
+        FrameWriter.WriteResponse(output, frame.Header.CorrelationId, frame.Header.ApiVersion, new ListOffsetsResponse { Topics = topics });
+        return ValueTask.CompletedTask;
+    }
+
+    private (List<FetchResponseTopic> Topics, long Bytes, bool Failed) ReadAll(FetchRequest request, int responseBytesMax)
+    {
+        var topics = new List<FetchResponseTopic>(request.Topics.Count);
+        long bytes = 0;
+        var failed = false;
+        foreach (var topic in request.Topics)
+        {
+            var partitions = new FetchResponsePartition[topic.Partitions.Count];
+            for (var i = 0; i < partitions.Length; i++)
+            {
+                var asked = topic.Partitions[i];
+                // Reading only locates whole batches in a segment (no bytes move), so every partition is read for
+                // its offsets and the records are dropped when they would overflow the response.
+                var budget = (int)Math.Clamp(Math.Min(asked.PartitionMaxBytes, responseBytesMax - bytes), 1, int.MaxValue);
+                var outcome = _runtime.Replicas.Read(new TopicPartition(topic.Name, asked.PartitionIndex), asked.FetchOffset, budget);
+                var records = outcome.Records;
+                if (bytes > 0 && bytes + records.Length > responseBytesMax)
+                {
+                    records = default;
+                }
+
+                bytes += records.Length;
+                failed |= outcome.Error != ErrorCode.None;
+                partitions[i] = new FetchResponsePartition
+                {
+                    PartitionIndex = asked.PartitionIndex,
+                    ErrorCode = outcome.Error,
+                    HighWatermark = outcome.HighWatermark,
+                    LastStableOffset = outcome.HighWatermark,
+                    LogStartOffset = outcome.LogStartOffset,
+                    Records = records.IsEmpty ? RecordSet.Empty : new RecordSet(new LogRecordSource(records)),
+                };
+            }
+
+            topics.Add(new FetchResponseTopic { Name = topic.Name, Partitions = partitions });
+        }
+
+        return (topics, bytes, failed);
+    }
+
+    private void WriteResponse(RequestFrame frame, PipeWriter output, List<FetchResponseTopic> topics)
+    {
+        FrameWriter.WriteResponse(output, frame.Header.CorrelationId, frame.Header.ApiVersion, new FetchResponse { Topics = topics });
+        foreach (var topic in topics)
+        {
+            long bytes = 0;
+            foreach (var partition in topic.Partitions)
+            {
+                bytes += partition.Records.Length;
+            }
+
+            _runtime.Metrics.BytesOut(topic.Name, bytes);
+        }
+    }
+
+    private static List<TopicPartition> PartitionsOf(FetchRequest request)
+    {
+        var partitions = new List<TopicPartition>();
+        foreach (var topic in request.Topics)
+        {
+            foreach (var partition in topic.Partitions)
+            {
+                partitions.Add(new TopicPartition(topic.Name, partition.PartitionIndex));
+            }
+        }
+
+        return partitions;
+    }
+}

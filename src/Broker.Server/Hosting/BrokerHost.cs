@@ -1,0 +1,177 @@
+using System.Net;
+using Broker.Server.Network;
+using Broker.Server.Handlers;
+using Broker.Server.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+
+namespace Broker.Server.Hosting;
+
+/// <summary>
+/// Builds and runs the broker process: configuration, Kestrel listeners (the native protocol on a connection
+/// handler, HTTP for /health and /metrics), the <see cref="BrokerRuntime"/>. The same code runs the executable and
+/// the in-process brokers of the tests.
+/// </summary>
+public sealed class BrokerHost : IAsyncDisposable
+{
+    /// <summary>Command-line switches and the configuration keys they set.</summary>
+    private static readonly Dictionary<string, string> Switches = new()
+    {
+        ["--data-dir"] = nameof(BrokerOptions.DataDir),
+        ["--node-id"] = nameof(BrokerOptions.NodeId),
+        ["--listen"] = nameof(BrokerOptions.Listen),
+        ["--http-listen"] = nameof(BrokerOptions.HttpListen),
+        ["--advertised-host"] = nameof(BrokerOptions.AdvertisedHost),
+        ["--config"] = "Config",
+    };
+
+    public const string DefaultConfigPath = "config/broker.json";
+
+    public const string EnvironmentPrefix = "BROKER_";
+
+    private readonly WebApplication _app;
+    private readonly ListenOptions _clientListener;
+    private readonly ListenOptions? _httpListener;
+
+    private BrokerHost(WebApplication app, ListenOptions clientListener, ListenOptions? httpListener)
+    {
+        _app = app;
+        _clientListener = clientListener;
+        _httpListener = httpListener;
+    }
+
+    /// <summary>The bound client endpoint (the real port when configured with port 0). Valid once started.</summary>
+    public IPEndPoint ClientEndPoint => _clientListener.IPEndPoint ?? throw new InvalidOperationException("Not bound.");
+
+    public IPEndPoint? HttpEndPoint => _httpListener?.IPEndPoint;
+
+    public BrokerRuntime Runtime => _app.Services.GetRequiredService<BrokerRuntime>();
+
+    public IServiceProvider Services => _app.Services;
+
+    public static BrokerHost Create(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        ConfigureSources(builder.Configuration, args);
+        var options = builder.Configuration.Get<BrokerOptions>() ?? new BrokerOptions();
+        ListenOptions? clientListener = null;
+        ListenOptions? httpListener = null;
+        builder.WebHost.UseSockets(sockets =>
+        {
+            // The input pipe must hold a whole frame before it parses; the output pipe applies backpressure.
+            sockets.MaxReadBufferSize = (long)options.FrameBytesMax + 64 * 1024;
+            sockets.NoDelay = true;
+        });
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(Endpoints.Parse(options.Listen, nameof(BrokerOptions.Listen)), listen =>
+            {
+                listen.UseConnectionHandler<BrokerConnectionHandler>();
+                clientListener = listen;
+            });
+            if (!string.IsNullOrEmpty(options.HttpListen))
+            {
+                kestrel.Listen(Endpoints.Parse(options.HttpListen, nameof(BrokerOptions.HttpListen)), listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    httpListener = listen;
+                });
+            }
+        });
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromMilliseconds(options.ShutdownTimeoutMs));
+        AddServices(builder.Services, builder.Configuration);
+
+        var app = builder.Build();
+        app.Services.GetRequiredService<MeterProvider>(); // listen to the meters from the start, not from the first scrape
+        MapHttp(app);
+        var host = new BrokerHost(app, clientListener!, httpListener);
+        app.Lifetime.ApplicationStarted.Register(() => host.Runtime.RegisterAsync(host.ClientEndPoint, host.HttpEndPoint).GetAwaiter().GetResult());
+        return host;
+    }
+
+    /// <summary>Starts a broker and waits until it serves requests.</summary>
+    public static async Task<BrokerHost> StartAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var host = Create(args);
+        await host._app.StartAsync(cancellationToken);
+        await host.Runtime.Ready.WaitAsync(cancellationToken);
+        return host;
+    }
+
+    public Task RunAsync() => _app.RunAsync();
+
+    /// <summary>Graceful shutdown: stop accepting, finish in-flight requests, close the logs cleanly.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static void ConfigureSources(ConfigurationManager configuration, string[] args)
+    {
+        configuration.Sources.Clear();
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            // Kestrel would announce the binary listener as "http://"; the runtime logs both listeners itself.
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+        });
+        var path = new ConfigurationBuilder().AddCommandLine(args, Switches).Build()["Config"];
+        if (path is not null && !File.Exists(path))
+        {
+            throw new FileNotFoundException($"Configuration file {Path.GetFullPath(path)} does not exist.", path);
+        }
+
+        configuration.AddJsonFile(Path.GetFullPath(path ?? DefaultConfigPath), optional: path is null, reloadOnChange: false);
+        configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        configuration.AddCommandLine(args, Switches);
+    }
+
+    private static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<BrokerOptions>(configuration);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<BrokerMetrics>();
+        services.AddSingleton<BrokerRuntime>();
+        services.AddHostedService(sp => sp.GetRequiredService<BrokerRuntime>());
+        services.AddSingleton<ProduceHandler>();
+        services.AddSingleton<FetchHandler>();
+        services.AddSingleton<MetadataHandler>();
+        services.AddSingleton<AdminHandler>();
+        services.AddSingleton<ConfigHandler>();
+        services.AddSingleton<RequestDispatcher>();
+        services.AddSingleton<BrokerConnectionHandler>();
+        services.AddSingleton(sp =>
+        {
+            var exporter = new PrometheusTextExporter();
+            exporter.Reader = new BaseExportingMetricReader(exporter) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative };
+            return exporter;
+        });
+        services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<BrokerMetrics>(); // the meter exists before the provider starts listening
+            return Sdk.CreateMeterProviderBuilder().AddMeter(BrokerMetrics.MeterName).AddReader(sp.GetRequiredService<PrometheusTextExporter>().Reader!).Build();
+        });
+    }
+
+    private static void MapHttp(WebApplication app)
+    {
+        app.MapGet("/health", (BrokerRuntime runtime) => runtime.Ready.IsCompletedSuccessfully
+            ? Results.Json(new HealthReport("ok", runtime.Options.NodeId, runtime.Replicas.PartitionCount), HealthReportContext.Default.HealthReport)
+            : Results.Json(new HealthReport("starting", runtime.Options.NodeId, 0), HealthReportContext.Default.HealthReport, statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/metrics", (PrometheusTextExporter exporter) => Results.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+    }
+}

@@ -1,0 +1,54 @@
+using Broker.Protocol;
+
+namespace Broker.Server.Hosting;
+
+/// <summary>
+/// The broker's settings: the root of the configuration (config/broker.json, then BROKER_* environment variables,
+/// then command-line switches). Topic defaults use Kafka's topic config names under <see cref="TopicDefaults"/>.
+/// </summary>
+public sealed class BrokerOptions
+{
+    public int NodeId { get; set; } = 1;
+
+    /// <summary>Where partition logs, checkpoints and the metadata log live.</summary>
+    public string DataDir { get; set; } = "./data";
+
+    /// <summary>The client listener, host:port. Port 0 picks a free port (tests).</summary>
+    public string Listen { get; set; } = "127.0.0.1:9192";
+
+    /// <summary>Health and metrics over HTTP, host:port; empty turns it off.</summary>
+    public string HttpListen { get; set; } = "127.0.0.1:9180";
+
+    /// <summary>The host clients are told to connect to; defaults to the listen host (the machine name when that is
+    /// a wildcard address).</summary>
+    public string? AdvertisedHost { get; set; }
+
+    public string? Rack { get; set; }
+
+    /// <summary>The largest request frame accepted, in bytes; larger ones close the connection. Kafka's
+    /// socket.request.max.bytes. Also bounds what one connection can make the broker buffer.</summary>
+    public int FrameBytesMax { get; set; } = ProtocolLimits.FrameBytesMaxDefault;
+
+    /// <summary>The most record bytes one Fetch response carries, whatever the client asks (Kafka's fetch.max.bytes).</summary>
+    public int FetchResponseBytesMax { get; set; } = 55 * 1024 * 1024;
+
+    /// <summary>The longest a Fetch may wait for min_bytes (a client asking for more is capped).</summary>
+    public int FetchWaitMsMax { get; set; } = 30_000;
+
+    /// <summary>A connection with no request for this long is closed (Kafka's connections.max.idle.ms).</summary>
+    public int ConnectionIdleTimeoutMs { get; set; } = 600_000;
+
+    /// <summary>How long shutdown waits for in-flight requests before closing connections.</summary>
+    public int ShutdownTimeoutMs { get; set; } = 30_000;
+
+    /// <summary>Partitions and replication factor for CreateTopics requests that leave them to the broker.</summary>
+    public int DefaultPartitions { get; set; } = 1;
+
+    public short DefaultReplicationFactor { get; set; } = 1;
+
+    /// <summary>Broker-wide defaults for topic configs, by Kafka name (e.g. "retention.ms": "604800000").</summary>
+    public Dictionary<string, string> TopicDefaults { get; set; } = [];
+
+    /// <summary>Interval of the background retention, flush and checkpoint pass.</summary>
+    public int MaintenanceIntervalMs { get; set; } = 1000;
+}

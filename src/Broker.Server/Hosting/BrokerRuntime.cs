@@ -1,0 +1,122 @@
+using System.Net;
+using Broker.Controller;
+using Broker.Controller.Configs;
+using Broker.Server.Replication;
+using Broker.Server.Telemetry;
+using Broker.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Broker.Server.Hosting;
+
+/// <summary>
+/// The broker's state for the life of the process: the log manager, the metadata log and controller, the replica
+/// manager. Started before the listeners accept requests and stopped after they have drained (the host stops
+/// services in reverse order), so the last thing a clean shutdown does is write the checkpoints and the
+/// clean-shutdown marker. Requests wait on <see cref="Ready"/>: the broker registers itself only once its listener
+/// is bound and its advertised port is known.
+/// </summary>
+public sealed class BrokerRuntime : IHostedService, IDisposable
+{
+    private readonly BrokerOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private MetadataLog? _metadataLog;
+    private LocalController? _controller;
+
+    public BrokerRuntime(IOptions<BrokerOptions> options, ILoggerFactory loggers, BrokerMetrics metrics, TimeProvider time)
+    {
+        _options = options.Value;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<BrokerRuntime>();
+        Metrics = metrics;
+        Time = time;
+    }
+
+    public BrokerOptions Options => _options;
+
+    public BrokerMetrics Metrics { get; }
+
+    public TimeProvider Time { get; }
+
+    public Task Ready => _ready.Task;
+
+    public LogManager Logs => _logs ?? throw NotStarted();
+
+    public IClusterController Controller => _controller ?? throw NotStarted();
+
+    public ReplicaManager Replicas => _replicas ?? throw NotStarted();
+
+    /// <summary>The client endpoint this node advertises, once registered.</summary>
+    public (string Host, int Port) Advertised { get; private set; }
+
+    private LogManager? _logs;
+    private int _stopped;
+    private ReplicaManager? _replicas;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var defaults = TopicConfigs.Apply(LogConfig.Default, _options.TopicDefaults);
+        _logs = LogManager.Open(_options.DataDir, _options.NodeId, defaults, Time);
+        _logger.LogInformation("Opened {DataDir} (cluster {ClusterId}, node {NodeId}, {Partitions} partition(s), clean shutdown: {Clean})",
+            Path.GetFullPath(_options.DataDir), _logs.ClusterId, _logs.NodeId, _logs.Logs.Count, _logs.HadCleanShutdown);
+        _logs.MaintenanceFailed += (tp, e) => _logger.LogError(e, "Maintenance of {Partition} failed", tp);
+        _metadataLog = new MetadataLog(_logs.GetOrCreateLog(MetadataLog.Partition, MetadataLog.Config), Time);
+        _controller = LocalController.Open(_metadataLog, new ControllerDefaults(_options.DefaultPartitions, _options.DefaultReplicationFactor, defaults));
+        _replicas = new ReplicaManager(_logs, _controller, defaults, _options.NodeId, _loggers.CreateLogger<ReplicaManager>());
+        _replicas.Start();
+        _logs.StartBackgroundTasks(TimeSpan.FromMilliseconds(_options.MaintenanceIntervalMs));
+        RegisterGauges();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Registers this node with the controller at its bound client endpoint and opens the gate.</summary>
+    public async Task RegisterAsync(IPEndPoint bound, IPEndPoint? http)
+    {
+        try
+        {
+            var host = _options.AdvertisedHost ?? (bound.Address.Equals(IPAddress.Any) || bound.Address.Equals(IPAddress.IPv6Any) ? Dns.GetHostName() : bound.Address.ToString());
+            Advertised = (host, bound.Port);
+            await Controller.RegisterBrokerAsync(_options.NodeId, host, bound.Port, _options.Rack);
+            _logger.LogInformation("Broker {NodeId} serving clients on {Bound} (advertised as {Host}:{Port}); health and metrics on {Http}",
+                _options.NodeId, bound, host, bound.Port, http is null ? "(off)" : $"http://{http}");
+            _ready.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            _ready.TrySetException(e);
+            throw;
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _ready.TrySetCanceled(CancellationToken.None);
+        if (_logs is null || Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return Task.CompletedTask;
+        }
+
+        _logs.Close();
+        _logger.LogInformation("Closed {DataDir} cleanly", _options.DataDir);
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _metadataLog?.Dispose();
+        _controller?.Dispose();
+        _logs?.Dispose();
+    }
+
+    private void RegisterGauges()
+    {
+        Metrics.ObserveGauge("broker.partitions", "{partition}", "Partitions hosted by this broker.", () => [new(_replicas?.PartitionCount ?? 0)]);
+        Metrics.ObserveGauge("broker.log.end.offset", "{offset}", "Log end offset per partition.", () => (_replicas?.Offsets ?? []).Select(p =>
+            new System.Diagnostics.Metrics.Measurement<long>(p.LogEndOffset, new KeyValuePair<string, object?>("topic", p.Partition.Topic), new KeyValuePair<string, object?>("partition", p.Partition.Partition))));
+    }
+
+    private static InvalidOperationException NotStarted() => new("The broker runtime has not started.");
+}

@@ -1,0 +1,141 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using Broker.Core.Errors;
+using Broker.Protocol;
+using Broker.Protocol.Framing;
+using Broker.Server.Hosting;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Server.Network;
+
+/// <summary>
+/// Serves one client connection: parses request frames from the transport's pipe, hands each to the
+/// <see cref="RequestDispatcher"/> and writes the responses in request order (requests may be pipelined; they are
+/// handled one at a time, as Kafka does, which is what keeps responses in order).
+/// Limits: a frame larger than <see cref="BrokerOptions.FrameBytesMax"/> or a broken frame header closes the
+/// connection without an answer; an unknown API or version gets an error response and the connection stays; a
+/// body that does not parse gets an error response, then the connection closes. A connection idle for
+/// <see cref="BrokerOptions.ConnectionIdleTimeoutMs"/> is closed. Memory per connection is bounded by the frame cap
+/// (the input pipe) and by the largest response (a Fetch is capped at <see cref="BrokerOptions.FetchResponseBytesMax"/>).
+/// On shutdown the request in progress completes, then the connection closes.
+/// </summary>
+internal sealed class BrokerConnectionHandler : ConnectionHandler
+{
+    private readonly BrokerRuntime _runtime;
+    private readonly RequestDispatcher _dispatcher;
+    private readonly ILogger _logger;
+
+    public BrokerConnectionHandler(BrokerRuntime runtime, RequestDispatcher dispatcher, ILogger<BrokerConnectionHandler> logger)
+    {
+        _runtime = runtime;
+        _dispatcher = dispatcher;
+        _logger = logger;
+    }
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        _runtime.Metrics.ConnectionOpened();
+        var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(closing, connection.ConnectionClosed);
+        try
+        {
+            await _runtime.Ready.WaitAsync(lifetime.Token);
+            await ServeAsync(connection, lifetime);
+        }
+        catch (ProtocolException e)
+        {
+            _logger.LogInformation("Closing {Connection} from {Remote}: {Reason}", connection.ConnectionId, connection.RemoteEndPoint, e.Message);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or IOException)
+        {
+            _logger.LogDebug("Connection {Connection} ended: {Reason}", connection.ConnectionId, e.Message);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Closing {Connection} from {Remote} after an unexpected error", connection.ConnectionId, connection.RemoteEndPoint);
+        }
+        finally
+        {
+            _runtime.Metrics.ConnectionClosed();
+        }
+    }
+
+    private async Task ServeAsync(ConnectionContext connection, CancellationTokenSource lifetime)
+    {
+        var input = connection.Transport.Input;
+        var output = connection.Transport.Output;
+        var codec = new RequestFrameCodec(_runtime.Options.FrameBytesMax);
+        var idleTimeout = TimeSpan.FromMilliseconds(_runtime.Options.ConnectionIdleTimeoutMs);
+        while (true)
+        {
+            lifetime.CancelAfter(idleTimeout);
+            var result = await input.ReadAsync(lifetime.Token);
+            var buffer = result.Buffer;
+            var consumed = buffer.Start;
+            var examined = buffer.End;
+            var keepOpen = true;
+            try
+            {
+                while (keepOpen && !lifetime.IsCancellationRequested && codec.TryParseMessage(buffer.Slice(consumed), ref consumed, ref examined, out var frame))
+                {
+                    using (frame)
+                    {
+                        keepOpen = await HandleAsync(frame, output, lifetime.Token);
+                    }
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(consumed, examined);
+            }
+
+            await output.FlushAsync(lifetime.Token);
+            if (!keepOpen || result.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Handles one request; false when the connection must close after the response.</summary>
+    private async ValueTask<bool> HandleAsync(RequestFrame frame, PipeWriter output, CancellationToken cancellationToken)
+    {
+        var header = frame.Header;
+        var started = Stopwatch.GetTimestamp();
+        var api = ApiNames.Of(header.ApiKey);
+        var check = ApiVersionsTable.Check(header.ApiKey, header.ApiVersion);
+        if (check != ErrorCode.None)
+        {
+            FrameWriter.WriteErrorResponse(output, header.CorrelationId, check);
+            _runtime.Metrics.RequestError(api, ErrorCodes.Name(check));
+            return true;
+        }
+
+        try
+        {
+            var pending = _dispatcher.DispatchAsync(frame, output, cancellationToken);
+            if (!pending.IsCompleted)
+            {
+                // This request waits (long poll, fsync): send what earlier pipelined requests produced first.
+                await output.FlushAsync(cancellationToken);
+            }
+
+            await pending;
+            return true;
+        }
+        catch (ProtocolException e) when (!e.FramingLost)
+        {
+            FrameWriter.WriteErrorResponse(output, header.CorrelationId, e.Code);
+            _runtime.Metrics.RequestError(api, ErrorCodes.Name(e.Code));
+            _logger.LogInformation("Malformed {Api} request {CorrelationId}: {Reason}; closing the connection", api, header.CorrelationId, e.Message);
+            return false;
+        }
+        finally
+        {
+            _runtime.Metrics.Request(api, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+}

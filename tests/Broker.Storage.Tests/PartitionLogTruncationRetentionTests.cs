@@ -1,0 +1,194 @@
+using Broker.Core.Errors;
+
+namespace Broker.Storage.Tests;
+
+public class PartitionLogTruncationRetentionTests
+{
+    [Fact]
+    public void Truncate_cuts_at_the_batch_holding_the_offset_and_deletes_later_segments()
+    {
+        using var dir = new TempDirectory();
+        using var log = TestLogs.Open(dir.Path);
+        for (var i = 0; i < 6; i++)
+        {
+            log.Append(TestBatches.Create(3));
+            if (i % 2 == 1)
+            {
+                log.Roll();
+            }
+        }
+
+        Assert.Equal([0L, 6, 12, 18], log.SegmentBaseOffsets);
+        log.UpdateHighWatermark(18);
+        log.TruncateTo(8);
+        Assert.Equal(6, log.LogEndOffset);
+        Assert.Equal(6, log.HighWatermark);
+        Assert.Equal([0L, 6], log.SegmentBaseOffsets);
+        Assert.False(File.Exists(LogFileNames.LogFile(dir.Path, 12)));
+        Assert.Equal(0, new FileInfo(LogFileNames.LogFile(dir.Path, 6)).Length);
+        log.Append(TestBatches.Create(1));
+        Assert.Equal([(0L, 2L), (3L, 5L), (6L, 6L)], log.ReadAll(0).Select(b => (b.BaseOffset, b.LastOffset)));
+    }
+
+    [Fact]
+    public void Truncate_inside_an_older_segment_makes_it_active_again()
+    {
+        using var dir = new TempDirectory();
+        using var log = TestLogs.Open(dir.Path, TestLogs.Small with { IndexIntervalBytes = 1 });
+        for (var i = 0; i < 4; i++)
+        {
+            log.Append(TestBatches.Create(2));
+        }
+
+        log.Roll();
+        log.Append(TestBatches.Create(2));
+        log.TruncateTo(4);
+        Assert.Equal(4, log.LogEndOffset);
+        Assert.Equal([0L], log.SegmentBaseOffsets);
+        for (var i = 0; i < 30; i++)
+        {
+            log.Append(TestBatches.Create(2, timestampMs: 5000 + i));
+        }
+
+        Assert.Equal(64, log.LogEndOffset);
+        Assert.Equal(32, log.ReadAll(0).Count);
+        Assert.Equal(new TimestampOffset(5010, 24), log.FindOffsetByTimestamp(5010));
+    }
+
+    [Fact]
+    public void Truncate_fully_starts_an_empty_log_at_the_offset()
+    {
+        using var dir = new TempDirectory();
+        using var log = TestLogs.Open(dir.Path);
+        log.Append(TestBatches.Create(5), leaderEpoch: 3);
+        log.TruncateFullyAndStartAt(100);
+        Assert.Equal((100L, 100L, 100L), (log.LogStartOffset, log.LogEndOffset, log.HighWatermark));
+        Assert.Equal([100L], log.SegmentBaseOffsets);
+        Assert.Empty(log.LeaderEpochs.Entries);
+        Assert.Equal(100, log.Append(TestBatches.Create(1)).BaseOffset);
+        Assert.Equal(ErrorCode.OffsetOutOfRange, Assert.Throws<BrokerException>(() => log.Read(5, 100)).Code);
+    }
+
+    [Fact]
+    public void Time_retention_deletes_old_segments_but_never_the_active_one()
+    {
+        using var dir = new TempDirectory();
+        var time = new ManualTimeProvider(1_000_000);
+        using var log = TestLogs.Open(dir.Path, TestLogs.Small with { RetentionMs = 1000, FileDeleteDelayMs = 500 }, time);
+        log.Append(TestBatches.Create(2, timestampMs: 998_000));
+        log.Roll();
+        log.Append(TestBatches.Create(2, timestampMs: 999_500));
+        log.Roll();
+        log.Append(TestBatches.Create(2, timestampMs: 990_000));
+        Assert.Equal(1, log.DeleteOldSegments());
+        Assert.Equal(2, log.LogStartOffset);
+        Assert.Equal([2L, 4], log.SegmentBaseOffsets);
+        Assert.True(File.Exists(LogFileNames.LogFile(dir.Path, 0) + ".deleted"));
+        time.Advance(500);
+        Assert.Equal(1, log.DeleteExpiredSegmentFiles());
+        Assert.False(File.Exists(LogFileNames.LogFile(dir.Path, 0) + ".deleted"));
+        time.Advance(10_000);
+        Assert.Equal(1, log.DeleteOldSegments()); // the active segment (also expired) stays
+        Assert.Equal([4L], log.SegmentBaseOffsets);
+        Assert.Equal(ErrorCode.OffsetOutOfRange, Assert.Throws<BrokerException>(() => log.Read(3, 100)).Code);
+    }
+
+    [Fact]
+    public void Size_retention_keeps_the_newest_segments_within_the_limit()
+    {
+        using var dir = new TempDirectory();
+        using var log = TestLogs.Open(dir.Path);
+        var batch = TestBatches.Create(1, 100);
+        for (var i = 0; i < 5; i++)
+        {
+            log.Append(batch);
+            log.Roll();
+        }
+
+        log.UpdateConfig(log.Config with { RetentionBytes = 2 * batch.Length });
+        Assert.Equal(3, log.DeleteOldSegments());
+        Assert.Equal([3L, 4, 5], log.SegmentBaseOffsets);
+        Assert.Equal(3, log.LogStartOffset);
+    }
+
+    [Fact]
+    public void A_read_taken_before_retention_stays_readable_until_the_delete_delay()
+    {
+        using var dir = new TempDirectory();
+        var time = new ManualTimeProvider();
+        using var log = TestLogs.Open(dir.Path, TestLogs.Small with { FileDeleteDelayMs = 60_000 }, time);
+        var original = log.Append(TestBatches.Create(4));
+        log.Roll();
+        log.Append(TestBatches.Create(1));
+        var read = log.Read(0, 1 << 20);
+        log.UpdateHighWatermark(5);
+        log.DeleteRecordsBefore(4);
+        Assert.Equal([4L], log.SegmentBaseOffsets);
+        Assert.Equal(original.LastOffset, read.Bytes().Batches().Single().LastOffset);
+    }
+
+    [Fact]
+    public void A_truncation_that_replaces_read_bytes_is_detected()
+    {
+        using var dir = new TempDirectory();
+        using var log = TestLogs.Open(dir.Path);
+        log.Append(TestBatches.Create(2));
+        log.Append(TestBatches.Create(2, fill: 0x41));
+        var read = log.Read(2, 1 << 20);
+        log.TruncateTo(2);
+        log.Append(TestBatches.Create(2, fill: 0x42));
+        Assert.False(read.IsValid);
+        Assert.False(read.TryCopyTo(new byte[read.Length]));
+        Assert.Equal(ErrorCode.OffsetOutOfRange, Assert.Throws<BrokerException>(() => read.CopyTo(new byte[read.Length])).Code);
+    }
+
+    [Fact]
+    public void Delete_records_before_advances_the_start_up_to_the_high_watermark()
+    {
+        using var dir = new TempDirectory();
+        using var log = TestLogs.Open(dir.Path);
+        log.Append(TestBatches.Create(5));
+        log.Roll();
+        log.Append(TestBatches.Create(5));
+        Assert.Equal(ErrorCode.OffsetOutOfRange, Assert.Throws<BrokerException>(() => log.DeleteRecordsBefore(3)).Code);
+        log.UpdateHighWatermark(10);
+        Assert.Equal(3, log.DeleteRecordsBefore(3));
+        Assert.Equal(2, log.SegmentCount);
+        Assert.Equal(0, log.Read(3, 100).FirstOffset); // the batch holding the start offset
+        Assert.Equal(7, log.DeleteRecordsBefore(7));
+        Assert.Equal([5L], log.SegmentBaseOffsets);
+    }
+
+    [Fact]
+    public void Flush_advances_the_flushed_offset()
+    {
+        using var dir = new TempDirectory();
+        var time = new ManualTimeProvider();
+        using var log = TestLogs.Open(dir.Path, TestLogs.Small with { FlushIntervalMs = 100 }, time);
+        log.Append(TestBatches.Create(3));
+        Assert.Equal(0, log.FlushedOffset);
+        Assert.False(log.FlushIfDue());
+        time.Advance(100);
+        Assert.True(log.FlushIfDue());
+        Assert.Equal(3, log.FlushedOffset);
+        log.TruncateTo(0);
+        Assert.Equal(0, log.FlushedOffset);
+    }
+
+    [Fact]
+    public async Task Flush_always_acknowledges_after_a_shared_fsync()
+    {
+        using var dir = new TempDirectory();
+        using var log = TestLogs.Open(dir.Path, TestLogs.Small with { Flush = FlushPolicy.Always, SegmentBytes = 1 << 20 });
+        var appends = Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+        {
+            var result = await log.AppendAsLeaderAsync(TestBatches.Create(1), 0);
+            Assert.True(log.FlushedOffset >= result.NextOffset);
+            return result;
+        })).ToArray();
+        var results = await Task.WhenAll(appends);
+        Assert.Equal(Enumerable.Range(0, 32).Select(i => (long)i), results.Select(r => r.BaseOffset).Order());
+        Assert.Equal(32, log.FlushedOffset);
+        await log.FlushAsync(32); // already durable: completes at once
+    }
+}
