@@ -1,0 +1,8 @@
+namespace Broker.Raft.Tracking;
+
+internal enum VoteResult
+{
+    Pending,
+    Won,
+    Lost,
+}

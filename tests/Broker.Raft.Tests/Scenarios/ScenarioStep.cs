@@ -1,0 +1,3 @@
+namespace Broker.Raft.Tests.Scenarios;
+
+internal sealed record ScenarioStep(IReadOnlyList<string> Comments, string Command, List<string> Expected);
