@@ -32,4 +32,31 @@ public class Crc32CTests
         Assert.Equal(0x62A8AB43u, Crc32C.Compute(Enumerable.Repeat((byte)0xFF, 32).ToArray()));
         Assert.NotEqual(0u, Crc32C.Compute(Encoding.ASCII.GetBytes("x")));
     }
+
+    [Fact]
+    public void Interleaved_path_equals_one_chain_at_every_length_around_the_block_boundaries()
+    {
+        var data = new byte[(3 * Crc32C.BlockBytes * 3) + 100];
+        new Random(13).NextBytes(data);
+        var stride = 3 * Crc32C.BlockBytes;
+        int[] lengths = [0, 1, 7, 8, stride - 1, stride, stride + 1, stride + 8, (2 * stride) - 3, 2 * stride, (2 * stride) + 5, data.Length];
+        foreach (var length in lengths)
+        {
+            var span = data.AsSpan(0, length);
+            Assert.Equal(Crc32C.AppendSequential(Crc32C.Start, span), Crc32C.Append(Crc32C.Start, span));
+            Assert.Equal(Crc32C.AppendSequential(0x1234_5678, span), Crc32C.Append(0x1234_5678, span));
+        }
+    }
+
+    [Fact]
+    public void Unaligned_starts_give_the_same_checksum()
+    {
+        var data = new byte[(4 * 3 * Crc32C.BlockBytes) + 16];
+        new Random(17).NextBytes(data);
+        for (var start = 0; start < 8; start++)
+        {
+            var span = data.AsSpan(start, 3 * 3 * Crc32C.BlockBytes);
+            Assert.Equal(Crc32C.AppendSequential(Crc32C.Start, span), Crc32C.Append(Crc32C.Start, span));
+        }
+    }
 }
