@@ -16,4 +16,6 @@ COPY config/ /app/config/
 VOLUME /var/lib/broker
 # 9192 clients, 9193 controller quorum, 9180 HTTP (health, metrics).
 EXPOSE 9192 9193 9180
-ENTRYPOINT ["dotnet", "Broker.Server.dll", "--data-dir", "/var/lib/broker", "--config", "/app/config/broker.json"]
+# Inside a container the listeners must take every interface; clients reach it through the published ports.
+ENTRYPOINT ["dotnet", "Broker.Server.dll", "--config", "/app/config/broker.json", "--data-dir", "/var/lib/broker", \
+            "--listen", "0.0.0.0:9192", "--http-listen", "0.0.0.0:9180"]

@@ -128,6 +128,8 @@ public sealed class BrokerHost : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            // A start-up failure is reported once, as one line, by Program; not again with a stack trace.
+            ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
         });
         var path = new ConfigurationBuilder().AddCommandLine(args, Switches).Build()["Config"];
         if (path is not null && !File.Exists(path))

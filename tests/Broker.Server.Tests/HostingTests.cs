@@ -1,0 +1,68 @@
+using Broker.Core.Errors;
+using Broker.Protocol.Messages.ApiVersions;
+using Broker.Protocol.Messages.CreateTopics;
+using Broker.Protocol.Messages.Produce;
+using Broker.Server.Hosting;
+using Broker.Server.Tests.Support;
+
+namespace Broker.Server.Tests;
+
+public sealed class HostingTests
+{
+    [Fact]
+    public async Task Health_and_metrics_are_served_over_http()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using (var client = broker.Connect())
+        {
+            await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("metered", 2));
+            await client.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("metered", 0, Requests.Batch(5)));
+            await client.SendAsync<ApiVersionsRequest, ApiVersionsResponse>(new ApiVersionsRequest());
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{broker.Host.HttpEndPoint}") };
+        var health = await http.GetStringAsync(new Uri("/health", UriKind.Relative));
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Contains("\"status\":\"ok\"", health, StringComparison.Ordinal);
+        Assert.Contains("\"partitions\":2", health, StringComparison.Ordinal);
+        Assert.Contains("broker_requests_total{api=\"Produce\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("broker_partitions 2", metrics, StringComparison.Ordinal);
+        Assert.Contains("broker_log_end_offset{partition=\"0\",topic=\"metered\"} 5", metrics, StringComparison.Ordinal);
+        Assert.Matches("broker_bytes_in_total\\{topic=\"metered\"\\} [1-9]", metrics);
+        Assert.Contains("broker_request_duration_bucket{api=\"Produce\",le=\"+Inf\"} 1", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_data_directory_of_another_node_is_refused_at_start()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        var dataDir = broker.DataDir;
+        await broker.Host.StopAsync();
+
+        var error = await Assert.ThrowsAsync<BrokerException>(() => BrokerHost.StartAsync(["--data-dir", dataDir, "--node-id", "7", "--listen", "127.0.0.1:0", "--http-listen", "", "--Logging:LogLevel:Default=None"]));
+        Assert.Equal(ErrorCode.InvalidConfig, error.Code);
+        Assert.Contains("node 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--listen", "nonsense")]
+    [InlineData("--TopicDefaults:retention.ms", "soon")]
+    [InlineData("--TopicDefaults:no.such.config", "1")]
+    public async Task Bad_settings_are_refused_at_start_with_a_reason(string key, string value)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "broker-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var error = await Assert.ThrowsAsync<BrokerException>(() => BrokerHost.StartAsync(["--data-dir", dataDir, "--listen", "127.0.0.1:0", "--http-listen", "", key, value, "--Logging:LogLevel:Default=None"]));
+            Assert.Equal(ErrorCode.InvalidConfig, error.Code);
+        }
+        finally
+        {
+            if (Directory.Exists(dataDir))
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
+        }
+    }
+}
