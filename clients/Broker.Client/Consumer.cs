@@ -1,0 +1,420 @@
+using System.Runtime.CompilerServices;
+using Broker.Client.Consuming;
+using Broker.Client.Metadata;
+using Broker.Client.Network;
+using Broker.Core;
+using Broker.Core.Errors;
+using Broker.Core.Records;
+
+namespace Broker.Client;
+
+/// <summary>
+/// Reads records from assigned partitions. A background fetcher keeps one Fetch in flight per broker while the
+/// application consumes the previous response (fetch-ahead); the consume methods hand out its records in offset
+/// order per partition.
+/// </summary>
+/// <remarks>
+/// Not thread-safe, like Kafka's consumer: one thread (or one async flow) calls Assign, Seek and the consume methods.
+/// Positions are the next offset the application will get; nothing is committed (consumer groups and committed
+/// offsets come with a later issue, and will drive <see cref="SubscriptionState"/> the way Assign does).
+/// </remarks>
+public sealed class Consumer : IAsyncDisposable
+{
+    private readonly ConnectionPool _pool;
+    private readonly MetadataManager _metadata;
+    private readonly SubscriptionState _subscription;
+    private readonly Fetcher _fetcher;
+    private readonly RecordBatchReader _reader = new();
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly TimeProvider _time;
+    private readonly Queue<ConsumeResult> _decoded = new();
+    private CompletedFetch? _current;
+    private long _decodedBatchEnd;
+    private int _disposed;
+
+    public Consumer(ConsumerOptions options)
+        : this(options, TimeProvider.System)
+    {
+    }
+
+    internal Consumer(ConsumerOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _time = time;
+        _pool = new ConnectionPool(options.ToConnectionSettings());
+        _metadata = new MetadataManager(options, _pool, time, _lifetime.Token);
+        _subscription = new SubscriptionState(options.AutoOffsetReset);
+        _fetcher = new Fetcher(options, _subscription, _metadata, _pool, time);
+        _fetcher.Start();
+    }
+
+    /// <summary>The partitions assigned now.</summary>
+    public IReadOnlyList<TopicPartition> Assignment => _subscription.Assignment();
+
+    /// <summary>
+    /// Reads exactly these partitions from now on. Partitions already assigned keep their positions; new ones start
+    /// where <see cref="ConsumerOptions.AutoOffsetReset"/> says unless <see cref="Seek"/> is called.
+    /// </summary>
+    public void Assign(IEnumerable<TopicPartition> partitions)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        var list = partitions.ToList();
+        foreach (var partition in list)
+        {
+            TopicPartition.ValidateTopicName(partition.Topic);
+            ArgumentOutOfRangeException.ThrowIfNegative(partition.Partition);
+            _metadata.AddTopic(partition.Topic);
+        }
+
+        _subscription.Assign(list);
+        _fetcher.Wake();
+    }
+
+    public void Unassign() => Assign([]);
+
+    /// <summary>The next record consumed from <paramref name="partition"/> will be the one at <paramref name="offset"/> (or the first after it).</summary>
+    /// <exception cref="InvalidOperationException">The partition is not assigned.</exception>
+    public void Seek(TopicPartition partition, long offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        lock (_subscription.Lock)
+        {
+            _subscription.Get(partition).SeekTo(offset);
+        }
+
+        _fetcher.Wake();
+    }
+
+    /// <summary>Moves to the first record still in the log (looked up with ListOffsets).</summary>
+    public void SeekToBeginning(IEnumerable<TopicPartition> partitions) => SeekToReset(partitions, AutoOffsetReset.Earliest);
+
+    /// <summary>Moves to the end of the log: only records produced after the lookup are consumed.</summary>
+    public void SeekToEnd(IEnumerable<TopicPartition> partitions) => SeekToReset(partitions, AutoOffsetReset.Latest);
+
+    /// <summary>The offset of the next record the application will get; null while it is still being looked up.</summary>
+    public long? Position(TopicPartition partition)
+    {
+        lock (_subscription.Lock)
+        {
+            var position = _subscription.Get(partition).Position;
+            return position >= 0 ? position : null;
+        }
+    }
+
+    /// <summary>The partition's high watermark as of the last fetch (for lag); null before the first fetch.</summary>
+    public long? HighWatermark(TopicPartition partition)
+    {
+        lock (_subscription.Lock)
+        {
+            var watermark = _subscription.Get(partition).HighWatermark;
+            return watermark >= 0 ? watermark : null;
+        }
+    }
+
+    /// <summary>The next record, or null when none arrives within <paramref name="timeout"/>.</summary>
+    /// <exception cref="BrokerException">A partition failed in a way the consumer cannot resolve itself:
+    /// OFFSET_OUT_OF_RANGE with AutoOffsetReset None, a corrupt batch, a non-retriable fetch error.</exception>
+    public async ValueTask<ConsumeResult?> ConsumeAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            if (TryNextRecord(out var result))
+            {
+                return result;
+            }
+
+            if (!await WaitForFetchAsync(RemainingOf(timeout, started), cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>The next record, waiting as long as it takes (or until cancelled).</summary>
+    public async ValueTask<ConsumeResult> ConsumeAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await ConsumeAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            if (result is not null)
+            {
+                return result;
+            }
+        }
+    }
+
+    /// <summary>Up to <paramref name="maxRecords"/> records: what is buffered now, or waits up to <paramref name="timeout"/> for the first.</summary>
+    public async ValueTask<IReadOnlyList<ConsumeResult>> ConsumeBatchAsync(int maxRecords, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRecords);
+        var results = new List<ConsumeResult>();
+        var first = await ConsumeAsync(timeout, cancellationToken).ConfigureAwait(false);
+        if (first is null)
+        {
+            return results;
+        }
+
+        results.Add(first);
+        while (results.Count < maxRecords && TryNextRecord(out var next))
+        {
+            results.Add(next);
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// The zero-copy path: waits up to <paramref name="timeout"/> for fetched records, then calls
+    /// <paramref name="visitor"/> for each record of one partition's fetched chunk (views into the fetch buffer).
+    /// Returns how many records were visited; 0 when none arrived in time.
+    /// </summary>
+    public async ValueTask<int> ConsumeBatchAsync(RecordVisitor visitor, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            if (TryTakeCurrent())
+            {
+                var visited = VisitCurrent(visitor);
+                if (visited > 0)
+                {
+                    return visited;
+                }
+
+                continue;
+            }
+
+            if (!await WaitForFetchAsync(RemainingOf(timeout, started), cancellationToken).ConfigureAwait(false))
+            {
+                return 0;
+            }
+        }
+    }
+
+    /// <summary>Every record from now on, as an async stream that ends only when <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async IAsyncEnumerable<ConsumeResult> ConsumeAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            yield return await ConsumeAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _fetcher.StopAsync().ConfigureAwait(false);
+        _current?.Release();
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await _pool.DisposeAsync().ConfigureAwait(false);
+        _reader.Dispose();
+        _lifetime.Dispose();
+    }
+
+    private void SeekToReset(IEnumerable<TopicPartition> partitions, AutoOffsetReset reset)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        lock (_subscription.Lock)
+        {
+            foreach (var partition in partitions)
+            {
+                var state = _subscription.Get(partition);
+                state.SeekTo(PartitionFetchState.Unknown);
+                state.PendingReset = reset;
+            }
+        }
+
+        _fetcher.Wake();
+    }
+
+    private TimeSpan RemainingOf(TimeSpan timeout, long started) =>
+        timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - _time.GetElapsedTime(started);
+
+    private async ValueTask<bool> WaitForFetchAsync(TimeSpan remaining, CancellationToken cancellationToken)
+    {
+        if (remaining != Timeout.InfiniteTimeSpan && remaining <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        wait.CancelAfter(remaining);
+        try
+        {
+            var open = await _fetcher.Completed.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+            ObjectDisposedException.ThrowIf(!open, this);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_lifetime.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private bool TryNextRecord(out ConsumeResult result)
+    {
+        while (true)
+        {
+            if (TryTakeDecoded(out result))
+            {
+                return true;
+            }
+
+            if (!TryTakeCurrent())
+            {
+                return false;
+            }
+
+            if (!DecodeNextBatch())
+            {
+                FinishCurrent();
+            }
+        }
+    }
+
+    private bool TryTakeDecoded(out ConsumeResult result)
+    {
+        while (_decoded.TryDequeue(out result!))
+        {
+            lock (_subscription.Lock)
+            {
+                var state = _subscription.Find(result.TopicPartition);
+                if (state is null || state.Epoch != _current!.Epoch)
+                {
+                    _decoded.Clear();
+                    return false;
+                }
+
+                if (result.Offset < state.Position)
+                {
+                    continue;
+                }
+
+                state.Position = _decoded.Count == 0 ? Math.Max(result.Offset + 1, _decodedBatchEnd) : result.Offset + 1;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Makes the next buffered fetch current; raises its error if it carries one that still applies.</summary>
+    private bool TryTakeCurrent()
+    {
+        while (_current is null)
+        {
+            if (!_fetcher.Completed.TryRead(out var fetch))
+            {
+                return false;
+            }
+
+            if (fetch.Error is null)
+            {
+                _current = fetch;
+                break;
+            }
+
+            _fetcher.Done(fetch);
+            lock (_subscription.Lock)
+            {
+                if (_subscription.Find(fetch.Partition)?.Epoch == fetch.Epoch)
+                {
+                    throw fetch.Error;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private bool DecodeNextBatch()
+    {
+        var fetch = _current!;
+        long position;
+        lock (_subscription.Lock)
+        {
+            var state = _subscription.Find(fetch.Partition);
+            if (state is null || state.Epoch != fetch.Epoch)
+            {
+                return false;
+            }
+
+            position = state.Position;
+        }
+
+        while (BatchCursor.DecodeNext(fetch, _reader, position, _decoded, out var batchEnd))
+        {
+            _decodedBatchEnd = batchEnd;
+            if (_decoded.Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private int VisitCurrent(RecordVisitor visitor)
+    {
+        var fetch = _current!;
+        if (_decoded.Count > 0)
+        {
+            _decoded.Clear();
+            fetch.Cursor = fetch.LastBatchStart; // records below the position are skipped again
+        }
+
+        long position;
+        lock (_subscription.Lock)
+        {
+            var state = _subscription.Find(fetch.Partition);
+            if (state is null || state.Epoch != fetch.Epoch)
+            {
+                FinishCurrent();
+                return 0;
+            }
+
+            position = state.Position;
+        }
+
+        try
+        {
+            return BatchCursor.VisitRemaining(fetch, _reader, visitor, ref position);
+        }
+        finally
+        {
+            lock (_subscription.Lock)
+            {
+                var state = _subscription.Find(fetch.Partition);
+                if (state is not null && state.Epoch == fetch.Epoch)
+                {
+                    state.Position = position;
+                }
+            }
+
+            if (!fetch.HasMoreBatches)
+            {
+                FinishCurrent();
+            }
+        }
+    }
+
+    private void FinishCurrent()
+    {
+        var fetch = _current;
+        _current = null;
+        _decoded.Clear();
+        if (fetch is not null)
+        {
+            _fetcher.Done(fetch);
+        }
+    }
+}

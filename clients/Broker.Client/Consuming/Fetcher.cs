@@ -1,0 +1,366 @@
+using System.Threading.Channels;
+using Broker.Client.Internal;
+using Broker.Client.Metadata;
+using Broker.Client.Network;
+using Broker.Core;
+using Broker.Core.Errors;
+using Broker.Protocol.Messages.Fetch;
+
+namespace Broker.Client.Consuming;
+
+/// <summary>
+/// The consumer's background loop. Per broker it keeps one Fetch in flight while the application works through the
+/// previous response (fetch-ahead), and at most <see cref="FetchAheadResponsesMax"/> responses from a broker are held
+/// at once, which bounds buffered memory to about that many times <see cref="ConsumerOptions.FetchMaxBytes"/> per
+/// broker. Partitions without a position are looked up with ListOffsets first (<see cref="OffsetResetter"/>).
+/// </summary>
+internal sealed class Fetcher
+{
+    /// <summary>One response being consumed plus one in flight or waiting: "one fetch ahead".</summary>
+    private const int FetchAheadResponsesMax = 2;
+
+    private static readonly TimeSpan IdleWakeInterval = TimeSpan.FromSeconds(1);
+
+    private readonly ConsumerOptions _options;
+    private readonly SubscriptionState _subscription;
+    private readonly MetadataManager _metadata;
+    private readonly ConnectionPool _pool;
+    private readonly TimeProvider _time;
+    private readonly OffsetResetter _resetter;
+    private readonly AsyncSignal _wake = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Channel<CompletedFetch> _completed = Channel.CreateUnbounded<CompletedFetch>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = true });
+    private int _rotation;
+    private Task _loop = Task.CompletedTask;
+
+    public Fetcher(ConsumerOptions options, SubscriptionState subscription, MetadataManager metadata, ConnectionPool pool, TimeProvider time)
+    {
+        _options = options;
+        _subscription = subscription;
+        _metadata = metadata;
+        _pool = pool;
+        _time = time;
+        _resetter = new OffsetResetter(options, subscription, metadata, pool, this);
+    }
+
+    public ChannelReader<CompletedFetch> Completed => _completed.Reader;
+
+    public CancellationToken Stopping => _stop.Token;
+
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    public void Wake() => _wake.Set();
+
+    /// <summary>The application finished (or dropped) a completed fetch: its frame goes back and its broker may be fetched again.</summary>
+    public void Done(CompletedFetch fetch)
+    {
+        fetch.Release();
+        lock (_subscription.Lock)
+        {
+            _subscription.AddBuffered(fetch.Node, -1);
+        }
+
+        Wake();
+    }
+
+    /// <summary>Hands the application an error for a partition; call with the subscription lock held.</summary>
+    public void PublishErrorLocked(PartitionFetchState state, BrokerEndpoint node, BrokerException error)
+    {
+        state.BackoffUntil = _time.GetTimestamp() + (long)(_options.RetryBackoff.TotalSeconds * _time.TimestampFrequency);
+        _subscription.AddBuffered(node, 1);
+        _completed.Writer.TryWrite(new CompletedFetch(state.Partition, state.Epoch, node, null, default, error));
+    }
+
+    /// <summary>Keeps a partition from being fetched for the retry backoff; call with the subscription lock held.</summary>
+    public void BackOffLocked(PartitionFetchState state) =>
+        state.BackoffUntil = _time.GetTimestamp() + (long)(_options.RetryBackoff.TotalSeconds * _time.TimestampFrequency);
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        Wake();
+        await _loop.ConfigureAwait(false);
+        _completed.Writer.TryComplete();
+        while (_completed.Reader.TryRead(out var fetch))
+        {
+            fetch.Release();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var fetches = new Dictionary<BrokerEndpoint, List<FetchTarget>>();
+        var resets = new Dictionary<BrokerEndpoint, List<FetchTarget>>();
+        while (!_stop.IsCancellationRequested)
+        {
+            fetches.Clear();
+            resets.Clear();
+            var waiting = Plan(fetches, resets);
+            foreach (var (node, targets) in resets)
+            {
+                _ = _resetter.ResetAsync(node, [.. targets], _stop.Token);
+            }
+
+            foreach (var (node, targets) in fetches)
+            {
+                _ = FetchAsync(node, [.. targets]);
+            }
+
+            if (_metadata.NeedsRefresh)
+            {
+                _metadata.RefreshInBackground();
+            }
+
+            await _wake.WaitAsync(waiting ? _options.RetryBackoff : IdleWakeInterval, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Chooses this pass's requests. Returns true when some partition waits on a backoff or an unknown leader.</summary>
+    private bool Plan(Dictionary<BrokerEndpoint, List<FetchTarget>> fetches, Dictionary<BrokerEndpoint, List<FetchTarget>> resets)
+    {
+        var waiting = false;
+        var now = _time.GetTimestamp();
+        var snapshot = _metadata.Current;
+        lock (_subscription.Lock)
+        {
+            foreach (var state in _subscription.All)
+            {
+                if (state.BackoffUntil > now || state.Resetting || state.FetchInFlight)
+                {
+                    waiting |= state.BackoffUntil > now;
+                    continue;
+                }
+
+                var leader = snapshot.LeaderOf(state.Partition);
+                if (leader is not { } node)
+                {
+                    _metadata.AddTopic(state.Partition.Topic);
+                    _metadata.RequestRefresh();
+                    waiting = true;
+                    continue;
+                }
+
+                PlanPartition(state, node, fetches, resets);
+            }
+
+            foreach (var (node, targets) in fetches)
+            {
+                _subscription.SetFetching(node, true);
+                foreach (var target in targets)
+                {
+                    target.State.FetchInFlight = true;
+                }
+
+                Rotate(targets);
+            }
+        }
+
+        return waiting;
+    }
+
+    private void PlanPartition(PartitionFetchState state, BrokerEndpoint node, Dictionary<BrokerEndpoint, List<FetchTarget>> fetches, Dictionary<BrokerEndpoint, List<FetchTarget>> resets)
+    {
+        if (state.PendingReset is { } reset)
+        {
+            if (reset == AutoOffsetReset.None)
+            {
+                state.PendingReset = null;
+                PublishErrorLocked(state, node, new BrokerException(ErrorCode.OffsetOutOfRange,
+                    $"{state.Partition} has no valid position and AutoOffsetReset is None: call Seek."));
+                return;
+            }
+
+            state.Resetting = true;
+            Add(resets, node, new FetchTarget(state, state.Epoch, PartitionFetchState.Unknown, reset));
+            return;
+        }
+
+        if (state.FetchPosition < 0 || _subscription.IsFetching(node) || _subscription.BufferedFrom(node) >= FetchAheadResponsesMax)
+        {
+            return;
+        }
+
+        Add(fetches, node, new FetchTarget(state, state.Epoch, state.FetchPosition));
+    }
+
+    private static void Add(Dictionary<BrokerEndpoint, List<FetchTarget>> requests, BrokerEndpoint node, FetchTarget target)
+    {
+        if (!requests.TryGetValue(node, out var list))
+        {
+            requests[node] = list = [];
+        }
+
+        list.Add(target);
+    }
+
+    /// <summary>Starts each request at a different partition, so the response byte limit cannot starve the last ones.</summary>
+    private void Rotate(List<FetchTarget> targets)
+    {
+        var shift = _rotation++ % targets.Count;
+        if (shift > 0)
+        {
+            var head = targets.GetRange(0, shift);
+            targets.RemoveRange(0, shift);
+            targets.AddRange(head);
+        }
+    }
+
+    private async Task FetchAsync(BrokerEndpoint node, FetchTarget[] targets)
+    {
+        try
+        {
+            var request = BuildRequest(targets);
+            var connection = await _pool.GetAsync(node, _stop.Token).ConfigureAwait(false);
+            var (frame, version) = await connection.SendAsync(request, expectsResponse: true, _options.FetchMaxWait, _stop.Token).ConfigureAwait(false);
+            var shared = new SharedFrame(frame);
+            try
+            {
+                var response = frame.ReadBody<FetchResponse>(version);
+                foreach (var target in targets)
+                {
+                    HandlePartition(target, node, response, shared);
+                }
+            }
+            finally
+            {
+                shared.Release();
+            }
+        }
+        catch (Exception e) when (e is BrokerException or OperationCanceledException or ObjectDisposedException)
+        {
+            _metadata.RequestRefresh();
+            lock (_subscription.Lock)
+            {
+                foreach (var target in targets)
+                {
+                    BackOffLocked(target.State);
+                }
+            }
+        }
+        finally
+        {
+            lock (_subscription.Lock)
+            {
+                _subscription.SetFetching(node, false);
+                foreach (var target in targets)
+                {
+                    target.State.FetchInFlight = false;
+                }
+            }
+
+            Wake();
+        }
+    }
+
+    private FetchRequest BuildRequest(FetchTarget[] targets)
+    {
+        var topics = targets
+            .GroupBy(t => t.State.Partition.Topic, StringComparer.Ordinal)
+            .Select(g => new FetchRequestTopic
+            {
+                Name = g.Key,
+                Partitions = [.. g.Select(t => new FetchRequestPartition
+                {
+                    PartitionIndex = t.State.Partition.Partition,
+                    CurrentLeaderEpoch = Broker.Protocol.ProtocolSentinels.NoLeaderEpoch,
+                    FetchOffset = t.Offset,
+                    LogStartOffset = Broker.Protocol.ProtocolSentinels.NoOffset,
+                    PartitionMaxBytes = _options.MaxPartitionFetchBytes,
+                })],
+            });
+        return new FetchRequest
+        {
+            MaxWaitMs = (int)_options.FetchMaxWait.TotalMilliseconds,
+            MinBytes = _options.FetchMinBytes,
+            MaxBytes = _options.FetchMaxBytes,
+            IsolationLevel = _options.IsolationLevel,
+            Topics = [.. topics],
+        };
+    }
+
+    private void HandlePartition(FetchTarget target, BrokerEndpoint node, FetchResponse response, SharedFrame shared)
+    {
+        var partition = FindPartition(response, target.State.Partition);
+        var error = partition?.ErrorCode ?? (response.ErrorCode != ErrorCode.None ? response.ErrorCode : ErrorCode.UnknownServerError);
+        var scanned = error == ErrorCode.None
+            ? FetchedBatches.Scan(partition!.Value.Records.Memory.Span, _options.CheckCrcs, target.Offset)
+            : default;
+        lock (_subscription.Lock)
+        {
+            var state = _subscription.Find(target.State.Partition);
+            if (state != target.State || state.Epoch != target.Epoch)
+            {
+                return; // sought or unassigned meanwhile: this data is no longer wanted
+            }
+
+            if (error == ErrorCode.None)
+            {
+                Accept(state, node, partition!.Value, scanned, shared);
+            }
+            else
+            {
+                Reject(state, node, error);
+            }
+        }
+    }
+
+    private void Accept(PartitionFetchState state, BrokerEndpoint node, FetchResponsePartition partition, FetchedBatches scanned, SharedFrame shared)
+    {
+        state.HighWatermark = partition.HighWatermark;
+        if (scanned.CompleteBytes > 0)
+        {
+            state.FetchPosition = scanned.NextOffset;
+            _subscription.AddBuffered(node, 1);
+            var records = partition.Records.Memory[..scanned.CompleteBytes];
+            _completed.Writer.TryWrite(new CompletedFetch(state.Partition, state.Epoch, node, shared.AddReference(), records, null));
+        }
+
+        if (scanned.Error is not null)
+        {
+            PublishErrorLocked(state, node, scanned.Error);
+        }
+    }
+
+    private void Reject(PartitionFetchState state, BrokerEndpoint node, ErrorCode error)
+    {
+        if (error == ErrorCode.OffsetOutOfRange && _subscription.DefaultReset != AutoOffsetReset.None)
+        {
+            state.PendingReset = _subscription.DefaultReset;
+            return;
+        }
+
+        if (ErrorCodes.IsRetriable(error))
+        {
+            if (ClientErrors.NeedsMetadataRefresh(error))
+            {
+                _metadata.RequestRefresh();
+            }
+
+            BackOffLocked(state);
+            return;
+        }
+
+        PublishErrorLocked(state, node, ClientErrors.Describe(error, null, $"Fetching {state.Partition} at offset {state.FetchPosition}"));
+    }
+
+    private static FetchResponsePartition? FindPartition(FetchResponse response, TopicPartition partition)
+    {
+        foreach (var topic in response.Topics)
+        {
+            if (!string.Equals(topic.Name, partition.Topic, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var candidate in topic.Partitions)
+            {
+                if (candidate.PartitionIndex == partition.Partition)
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+}

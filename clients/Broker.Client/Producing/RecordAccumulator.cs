@@ -1,0 +1,277 @@
+using System.Collections.Concurrent;
+using Broker.Client.Metadata;
+using Broker.Core;
+using Broker.Core.Errors;
+
+namespace Broker.Client.Producing;
+
+/// <summary>
+/// The producer's buffer: records appended into per-partition batches by application threads, drained by the
+/// sender into produce requests. A batch becomes sendable when full (the next record does not fit
+/// <see cref="ProducerOptions.BatchSize"/>), when it has lingered <see cref="ProducerOptions.Linger"/>, or when a
+/// flush or close asks for everything.
+/// </summary>
+/// <remarks>
+/// Appends lock only their partition's queue, for the few hundred nanoseconds of encoding a record; the sender takes
+/// the same locks briefly while draining. Batch objects (with their builders and arrays) are pooled.
+/// </remarks>
+internal sealed class RecordAccumulator : IDisposable
+{
+    private readonly ConcurrentDictionary<string, TopicQueues> _topics = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<ProducerBatch> _free = new();
+    private readonly ProducerOptions _options;
+    private readonly BufferMemory _memory;
+    private readonly TimeProvider _time;
+    private readonly int _freeBatchesMax;
+
+    public RecordAccumulator(ProducerOptions options, BufferMemory memory, TimeProvider time)
+    {
+        _options = options;
+        _memory = memory;
+        _time = time;
+        // Idle batches kept for reuse hold at most the buffer's worth of builders.
+        _freeBatchesMax = (int)Math.Clamp(options.BufferMemory / options.BatchSize, 1, 4096);
+    }
+
+    public TopicQueues Topic(string topic) => _topics.GetOrAdd(topic, static name => new TopicQueues(name));
+
+    /// <summary>Appends a record whose memory is already reserved.</summary>
+    /// <returns>True when the partition's previous batch was full and sealed: the sender has work, and the sticky partition moves on.</returns>
+    public bool Append(PartitionQueue queue, Message message, long timestampMs, object? completion, long reservedBytes)
+    {
+        bool sealedFull = false, opened = false;
+        lock (queue.Lock)
+        {
+            var open = queue.Open;
+            if (open is not null && open.Builder.SizeBytes + open.MeasureRecord(timestampMs, message) > _options.BatchSize)
+            {
+                open.Seal();
+                queue.Sealed.Enqueue(open);
+                queue.Open = open = null;
+                sealedFull = true;
+            }
+
+            if (open is null)
+            {
+                open = Rent();
+                open.Open(queue.Partition, _time.GetTimestamp());
+                queue.Open = open;
+                opened = true;
+            }
+
+            open.Append(message, timestampMs, completion, reservedBytes);
+        }
+
+        return sealedFull || (opened && _options.Linger == TimeSpan.Zero);
+    }
+
+    /// <summary>Takes every sendable batch whose leader is known into <paramref name="pass"/>, marking their partitions in flight.</summary>
+    public void Drain(ClusterSnapshot metadata, bool everything, DrainPass pass)
+    {
+        pass.Clear();
+        var now = _time.GetTimestamp();
+        foreach (var topic in _topics.Values)
+        {
+            foreach (var queue in topic.Partitions)
+            {
+                if (DrainPartition(queue, metadata, everything, now, pass))
+                {
+                    // The sticky partition's batch is on its way: keyless records move to another partition.
+                    if (topic.StickyPartition == queue.Partition.Partition)
+                    {
+                        topic.StickyPartition = -1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Reports a drained partition's outcome and lets its next batches go.</summary>
+    public void Finish(DrainedPartition drained)
+    {
+        lock (drained.Queue.Lock)
+        {
+            drained.Queue.InFlightBatches = null;
+        }
+
+        foreach (var batch in drained.Batches)
+        {
+            Return(batch);
+        }
+    }
+
+    /// <summary>Releases a completed batch's memory and keeps the batch for reuse.</summary>
+    public void Return(ProducerBatch batch)
+    {
+        _memory.Release(batch.ReservedBytes);
+        batch.Recycle();
+        if (_free.Count < _freeBatchesMax)
+        {
+            _free.Enqueue(batch);
+        }
+        else
+        {
+            batch.Dispose();
+        }
+    }
+
+    /// <summary>Records of topics still waiting for their first metadata, for Flush to wait on first.</summary>
+    public List<Task> HeldReleases() => [.. _topics.Values.Select(t => t.HeldRelease)];
+
+    /// <summary>Everything buffered or in flight now, for Flush to wait on.</summary>
+    public List<Task> Incomplete()
+    {
+        var tasks = new List<Task>();
+        foreach (var topic in _topics.Values)
+        {
+            foreach (var queue in topic.Partitions)
+            {
+                lock (queue.Lock)
+                {
+                    if (queue.Open is not null)
+                    {
+                        tasks.Add(queue.Open.WhenDone());
+                    }
+
+                    tasks.AddRange(queue.Sealed.Select(b => b.WhenDone()));
+                    tasks.AddRange(queue.InFlightBatches?.Select(b => b.WhenDone()) ?? []);
+                }
+            }
+        }
+
+        return tasks;
+    }
+
+    public bool IsEmpty => _topics.Values.All(t => t.Partitions.All(q => { lock (q.Lock) { return q.IsEmpty; } }));
+
+    /// <summary>Fails every batch not in flight (the producer is closing).</summary>
+    public void FailQueued(ErrorCode error, string message)
+    {
+        foreach (var topic in _topics.Values)
+        {
+            foreach (var queue in topic.Partitions)
+            {
+                var failed = new List<ProducerBatch>();
+                lock (queue.Lock)
+                {
+                    failed.AddRange(queue.Sealed);
+                    queue.Sealed.Clear();
+                    if (queue.Open is not null)
+                    {
+                        failed.Add(queue.Open);
+                        queue.Open = null;
+                    }
+                }
+
+                foreach (var batch in failed)
+                {
+                    batch.Complete(-1, -1, error, message);
+                    Return(batch);
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        while (_free.TryDequeue(out var batch))
+        {
+            batch.Dispose();
+        }
+    }
+
+    /// <returns>True when a lingering open batch was sealed and taken.</returns>
+    private bool DrainPartition(PartitionQueue queue, ClusterSnapshot metadata, bool everything, long now, DrainPass pass)
+    {
+        lock (queue.Lock)
+        {
+            if (queue.InFlight)
+            {
+                return false;
+            }
+
+            ExpireLocked(queue, now, pass);
+            var open = queue.Open;
+            var openDue = open is not null && (everything || _time.GetElapsedTime(open.CreatedTimestamp, now) >= _options.Linger);
+            if (queue.Sealed.Count == 0 && !openDue)
+            {
+                if (open is not null)
+                {
+                    pass.Due(_options.Linger - _time.GetElapsedTime(open.CreatedTimestamp, now));
+                }
+
+                return false;
+            }
+
+            var leader = metadata.LeaderOf(queue.Partition);
+            if (leader is not { } endpoint)
+            {
+                pass.UnknownLeader = true;
+                return false;
+            }
+
+            pass.RequestBytes.TryGetValue(endpoint, out var requestBytes);
+            if (openDue && queue.Sealed.Count == 0)
+            {
+                open!.Seal();
+                queue.Sealed.Enqueue(open);
+                queue.Open = null;
+            }
+
+            var taken = TakeLocked(queue, requestBytes);
+            if (taken is null)
+            {
+                pass.Due(TimeSpan.Zero); // the request to this leader is full: the next pass sends another
+                return false;
+            }
+
+            queue.InFlightBatches = taken.Batches;
+            pass.RequestBytes[endpoint] = requestBytes + taken.Bytes;
+            if (!pass.ByLeader.TryGetValue(endpoint, out var list))
+            {
+                pass.ByLeader[endpoint] = list = [];
+            }
+
+            list.Add(taken);
+            return openDue && queue.Open is null;
+        }
+    }
+
+    /// <summary>The oldest sealed batches that fit the request (at least one when the request is empty); null when none fits.</summary>
+    private DrainedPartition? TakeLocked(PartitionQueue queue, int requestBytes)
+    {
+        var budget = _options.MaxRequestBytes - requestBytes;
+        if (requestBytes > 0 && queue.Sealed.Peek().Bytes.Length > budget)
+        {
+            return null;
+        }
+
+        var batches = new List<ProducerBatch>();
+        var bytes = 0;
+        while (queue.Sealed.TryPeek(out var next) && (batches.Count == 0 || bytes + next.Bytes.Length <= budget))
+        {
+            batches.Add(queue.Sealed.Dequeue());
+            bytes += next.Bytes.Length;
+        }
+
+        return new DrainedPartition(queue, [.. batches], bytes);
+    }
+
+    /// <summary>Removes batches whose delivery timeout passed while they waited (no leader, broker unreachable).</summary>
+    private void ExpireLocked(PartitionQueue queue, long now, DrainPass pass)
+    {
+        while (queue.Sealed.TryPeek(out var oldest) && _time.GetElapsedTime(oldest.CreatedTimestamp, now) >= _options.DeliveryTimeout)
+        {
+            pass.Expired.Add(queue.Sealed.Dequeue());
+        }
+
+        if (queue.Sealed.Count == 0 && queue.Open is { } open && _time.GetElapsedTime(open.CreatedTimestamp, now) >= _options.DeliveryTimeout)
+        {
+            pass.Expired.Add(open);
+            queue.Open = null;
+        }
+    }
+
+    private ProducerBatch Rent() =>
+        _free.TryDequeue(out var batch) ? batch : new ProducerBatch(_options.Compression, _options.BatchSize);
+}
