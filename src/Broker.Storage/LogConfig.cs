@@ -37,6 +37,13 @@ public sealed record LogConfig
     /// <summary>-1 disables time- or size-based retention (Kafka's convention).</summary>
     public const long Unlimited = -1;
 
+    /// <summary>Kafka's delete.retention.ms: one day for a consumer that read a key to also see its tombstone.</summary>
+    public const long DeleteRetentionMsDefault = 24L * 60 * 60 * 1000;
+
+    /// <summary>Kafka's min.cleanable.dirty.ratio: clean once half the cleanable bytes are dirty, which bounds the
+    /// cleaner's rewriting to about twice the bytes appended.</summary>
+    public const double MinCleanableDirtyRatioDefault = 0.5;
+
     public static LogConfig Default { get; } = new();
 
     /// <summary>segment.bytes: a segment rolls before an append would grow it past this. Positions in the offset
@@ -72,6 +79,26 @@ public sealed record LogConfig
     /// <summary>file.delete.delay.ms: delay between removing a segment from the log and deleting its files.</summary>
     public long FileDeleteDelayMs { get; init; } = FileDeleteDelayMsDefault;
 
+    /// <summary>cleanup.policy: retention (Delete), compaction (Compact), or both.</summary>
+    public CleanupPolicy CleanupPolicy { get; init; } = CleanupPolicy.Delete;
+
+    /// <summary>delete.retention.ms: how long a tombstone survives after the cleaner first saw it, so a consumer that
+    /// read the key's earlier value has that long to read its deletion too.</summary>
+    public long DeleteRetentionMs { get; init; } = DeleteRetentionMsDefault;
+
+    /// <summary>min.cleanable.dirty.ratio: the cleaner picks a compacted log only when dirty bytes (appended since the
+    /// last cleaning) are at least this share of the cleanable bytes.</summary>
+    public double MinCleanableDirtyRatio { get; init; } = MinCleanableDirtyRatioDefault;
+
+    /// <summary>min.compaction.lag.ms: a segment whose newest record is younger than this is not compacted yet.</summary>
+    public long MinCompactionLagMs { get; init; }
+
+    /// <summary>True when the log cleaner compacts this log.</summary>
+    public bool Compacts => (CleanupPolicy & CleanupPolicy.Compact) != 0;
+
+    /// <summary>True when time and size retention apply (Kafka applies neither to a compact-only topic).</summary>
+    public bool Deletes => (CleanupPolicy & CleanupPolicy.Delete) != 0;
+
     /// <summary>Throws <see cref="BrokerException"/> (InvalidConfig) when a value or a relation between values is
     /// impossible.</summary>
     public LogConfig Validate()
@@ -87,6 +114,12 @@ public sealed record LogConfig
         Require(FileDeleteDelayMs >= 0, $"FileDeleteDelayMs {FileDeleteDelayMs} must not be negative.");
         Require(Enum.IsDefined(Flush), $"Flush policy {Flush} is unknown.");
         Require(Enum.IsDefined(MessageTimestampType), $"Timestamp type {MessageTimestampType} is unknown.");
+        Require(CleanupPolicy != 0 && (CleanupPolicy & ~(CleanupPolicy.Delete | CleanupPolicy.Compact)) == 0, $"Cleanup policy {CleanupPolicy} is not Delete, Compact or both.");
+        Require(DeleteRetentionMs >= 0, $"DeleteRetentionMs {DeleteRetentionMs} must not be negative.");
+        Require(MinCleanableDirtyRatio is >= 0 and <= 1, $"MinCleanableDirtyRatio {MinCleanableDirtyRatio} is not between 0 and 1.");
+        Require(MinCompactionLagMs >= 0, $"MinCompactionLagMs {MinCompactionLagMs} must not be negative.");
+        // The horizon of a tombstone is its clean time plus DeleteRetentionMs, in epoch milliseconds: keep it a long.
+        Require(DeleteRetentionMs <= long.MaxValue / 2, $"DeleteRetentionMs {DeleteRetentionMs} is too large to add to a timestamp.");
         return this;
     }
 

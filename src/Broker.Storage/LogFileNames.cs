@@ -20,11 +20,19 @@ public static class LogFileNames
     /// <summary>A file being written atomically; never read, deleted on open.</summary>
     public const string TempSuffix = ".tmp";
 
+    /// <summary>A segment the cleaner is writing; deleted on open (the segments it would replace are intact).</summary>
+    public const string CleanedSuffix = ".cleaned";
+
+    /// <summary>A cleaned segment that is complete and durable and replaces the segments its offsets cover; an open
+    /// that finds one finishes the replacement.</summary>
+    public const string SwapSuffix = ".swap";
+
     public const string LeaderEpochCheckpoint = "leader-epoch-checkpoint";
     public const string MetaProperties = "meta.properties";
     public const string RecoveryPointCheckpoint = "recovery-point-offset-checkpoint";
     public const string ReplicationOffsetCheckpoint = "replication-offset-checkpoint";
     public const string LogStartOffsetCheckpoint = "log-start-offset-checkpoint";
+    public const string CleanerOffsetCheckpoint = "cleaner-offset-checkpoint";
     public const string CleanShutdownMarker = ".clean-shutdown";
 
     /// <summary>Suffix of a partition directory being deleted (Kafka renames before removing).</summary>

@@ -11,6 +11,7 @@ namespace Broker.Storage;
 ///            recovery-point-offset-checkpoint   per partition FlushedOffset   (OffsetCheckpointFile format)
 ///            replication-offset-checkpoint      per partition HighWatermark
 ///            log-start-offset-checkpoint        per partition LogStartOffset
+///            cleaner-offset-checkpoint          per partition CleanerCheckpoint (end of the compacted prefix)
 ///            .clean-shutdown                    present only between a clean Close and the next open
 ///            &lt;topic&gt;-&lt;partition&gt;/                one PartitionLog each
 /// </code>
@@ -18,8 +19,8 @@ namespace Broker.Storage;
 /// and deletes the clean-shutdown marker (so a crash from now on is detected), and loads every partition in
 /// parallel, recovering each after the recovery point when the marker was absent.</para>
 /// <para>Background (<see cref="StartBackgroundTasks"/>): every tick, on a <see cref="TimeProvider"/> timer, applies
-/// retention, flushes partitions whose flush interval passed, deletes expired *.deleted files and rewrites the
-/// checkpoints. <see cref="RunMaintenance"/> is the same tick, callable directly.</para>
+/// retention, flushes partitions whose flush interval passed, deletes expired *.deleted files, compacts at most one
+/// compacted log (<see cref="LogCleaner"/>, bounded work) and rewrites the checkpoints. <see cref="RunMaintenance"/> is the same tick, callable directly.</para>
 /// <para>Threading: all public members are thread-safe. Crash: checkpoints are replaced atomically, so they are
 /// always some earlier consistent value; recovery points only err low, which costs recovery time, never data.</para>
 /// </summary>
@@ -30,12 +31,14 @@ public sealed class LogManager : IDisposable
     private readonly Lock _checkpointLock = new();
     private readonly TimeProvider _time;
     private readonly LogConfig _defaultConfig;
+    private readonly LogCleaner _cleaner;
     private CancellationTokenSource? _background;
     private Task? _backgroundTask;
     private bool _closed;
 
-    private LogManager(string dataDirectory, MetaProperties meta, LogConfig defaultConfig, TimeProvider time, bool hadCleanShutdown)
+    private LogManager(string dataDirectory, MetaProperties meta, LogConfig defaultConfig, TimeProvider time, bool hadCleanShutdown, CleanerConfig cleanerConfig)
     {
+        _cleaner = new LogCleaner(cleanerConfig);
         DataDirectory = dataDirectory;
         ClusterId = meta.ClusterId;
         NodeId = meta.NodeId;
@@ -64,16 +67,23 @@ public sealed class LogManager : IDisposable
 
     private OffsetCheckpointFile LogStartOffsets => new(Path.Combine(DataDirectory, LogFileNames.LogStartOffsetCheckpoint));
 
+    private OffsetCheckpointFile CleanerCheckpoints => new(Path.Combine(DataDirectory, LogFileNames.CleanerOffsetCheckpoint));
+
+    /// <summary>The log cleaner's last pass (which partition, what it did); null before one ran.</summary>
+    public (TopicPartition TopicPartition, CompactionResult Result)? LastCompaction => _cleaner.LastPass;
+
     private string CleanShutdownMarker => Path.Combine(DataDirectory, LogFileNames.CleanShutdownMarker);
 
     /// <summary>Opens <paramref name="dataDirectory"/> for node <paramref name="nodeId"/>, creating and formatting it if
     /// needed (with <paramref name="clusterId"/>, or a new random one). A directory formatted for another node or
-    /// cluster is refused with InvalidConfig.</summary>
-    public static LogManager Open(string dataDirectory, int nodeId, LogConfig defaultConfig, TimeProvider timeProvider, string? clusterId = null)
+    /// cluster is refused with InvalidConfig. <paramref name="cleanerConfig"/> sets up log compaction (default:
+    /// <see cref="CleanerConfig.Default"/>).</summary>
+    public static LogManager Open(string dataDirectory, int nodeId, LogConfig defaultConfig, TimeProvider timeProvider, string? clusterId = null, CleanerConfig? cleanerConfig = null)
     {
         ArgumentNullException.ThrowIfNull(defaultConfig);
         ArgumentNullException.ThrowIfNull(timeProvider);
         defaultConfig.Validate();
+        cleanerConfig = (cleanerConfig ?? CleanerConfig.Default).Validate();
         try
         {
             Directory.CreateDirectory(dataDirectory);
@@ -91,7 +101,7 @@ public sealed class LogManager : IDisposable
 
             var marker = Path.Combine(dataDirectory, LogFileNames.CleanShutdownMarker);
             var hadCleanShutdown = File.Exists(marker);
-            var manager = new LogManager(dataDirectory, meta, defaultConfig, timeProvider, hadCleanShutdown);
+            var manager = new LogManager(dataDirectory, meta, defaultConfig, timeProvider, hadCleanShutdown, cleanerConfig);
             if (hadCleanShutdown)
             {
                 File.Delete(marker);
@@ -182,8 +192,15 @@ public sealed class LogManager : IDisposable
         }
     }
 
-    /// <summary>One maintenance tick: retention, due flushes, expired file deletion, checkpoints.</summary>
+    /// <summary>One maintenance tick: retention, due flushes, expired file deletion, one compaction, checkpoints.</summary>
     public void RunMaintenance()
+    {
+        RunRetentionAndFlushes();
+        RunCleaner();
+        WriteCheckpoints();
+    }
+
+    private void RunRetentionAndFlushes()
     {
         foreach (var log in _logs.Values)
         {
@@ -201,11 +218,34 @@ public sealed class LogManager : IDisposable
                 // Deleted or closed while the tick ran.
             }
         }
-
-        WriteCheckpoints();
     }
 
-    /// <summary>Rewrites the three offset checkpoint files from the open logs.</summary>
+    /// <summary>Compacts at most one log per tick, after every log's retention and flush, so a long compaction never
+    /// delays those.</summary>
+    private void RunCleaner()
+    {
+        PartitionLog? log = null;
+        try
+        {
+            log = _cleaner.ChooseDirtiest(_logs.Values);
+            if (log is not null)
+            {
+                _cleaner.Clean(log);
+            }
+        }
+        catch (BrokerException e)
+        {
+            MaintenanceFailed?.Invoke(log?.TopicPartition ?? default, e);
+        }
+        catch (ObjectDisposedException)
+        {
+            // A log was deleted or closed while the cleaner looked at it.
+        }
+    }
+
+    /// <summary>Rewrites the offset checkpoint files from the open logs. A cleaner checkpoint is kept for every log
+    /// that has one (not only those known compacted: logs open with the default config until their topic's config
+    /// arrives).</summary>
     public void WriteCheckpoints()
     {
         lock (_checkpointLock)
@@ -214,6 +254,7 @@ public sealed class LogManager : IDisposable
             RecoveryPoints.Write(logs.Select(l => KeyValuePair.Create(l.TopicPartition, l.FlushedOffset)));
             HighWatermarks.Write(logs.Select(l => KeyValuePair.Create(l.TopicPartition, l.HighWatermark)));
             LogStartOffsets.Write(logs.Select(l => KeyValuePair.Create(l.TopicPartition, l.LogStartOffset)));
+            CleanerCheckpoints.Write(logs.Where(l => l.CleanerCheckpoint > l.LogStartOffset).Select(l => KeyValuePair.Create(l.TopicPartition, l.CleanerCheckpoint)));
         }
     }
 
@@ -285,6 +326,7 @@ public sealed class LogManager : IDisposable
         var recoveryPoints = ReadCheckpointOrEmpty(RecoveryPoints);
         var highWatermarks = ReadCheckpointOrEmpty(HighWatermarks);
         var logStarts = ReadCheckpointOrEmpty(LogStartOffsets);
+        var cleaned = ReadCheckpointOrEmpty(CleanerCheckpoints);
         var directories = new List<(string Path, TopicPartition TopicPartition)>();
         foreach (var path in Directory.EnumerateDirectories(DataDirectory))
         {
@@ -305,7 +347,8 @@ public sealed class LogManager : IDisposable
                 entry.Path, entry.TopicPartition, _defaultConfig, _time, HadCleanShutdown,
                 recoveryPoints.GetValueOrDefault(entry.TopicPartition),
                 logStarts.GetValueOrDefault(entry.TopicPartition),
-                highWatermarks.GetValueOrDefault(entry.TopicPartition));
+                highWatermarks.GetValueOrDefault(entry.TopicPartition),
+                cleaned.GetValueOrDefault(entry.TopicPartition));
             _logs[entry.TopicPartition] = log;
         });
     }

@@ -18,13 +18,14 @@ namespace Broker.Storage;
 /// <para>Crash: bytes reach the OS page cache before an append returns and the disk on <see cref="Flush"/>. After
 /// an unclean shutdown <see cref="SegmentRecovery"/> revalidates the segment and rebuilds its indices.</para>
 /// </summary>
-internal sealed class LogSegment : IDisposable
+internal sealed partial class LogSegment : IDisposable
 {
     private const long NotLoaded = long.MinValue;
 
     private readonly Lock _indexLoadLock = new();
     private readonly OffsetIndex _offsetIndex;
     private readonly TimeIndex _timeIndex;
+    private readonly string _directory;
     private volatile bool _indexesLoaded;
     private int _size;
     private int _generation;
@@ -35,16 +36,17 @@ internal sealed class LogSegment : IDisposable
     private long _createdMs;
     private LogConfig _config;
 
-    private LogSegment(string directory, long baseOffset, SafeFileHandle log, int size, LogConfig config, long createdMs)
+    private LogSegment(string directory, long baseOffset, SafeFileHandle log, int size, LogConfig config, long createdMs, string suffix = "")
     {
         _config = config;
+        _directory = directory;
         BaseOffset = baseOffset;
         Handle = log;
         _size = size;
         _createdMs = createdMs;
-        LogPath = LogFileNames.LogFile(directory, baseOffset);
-        _offsetIndex = new OffsetIndex(LogFileNames.IndexFile(directory, baseOffset), baseOffset);
-        _timeIndex = new TimeIndex(LogFileNames.TimeIndexFile(directory, baseOffset), baseOffset);
+        LogPath = LogFileNames.LogFile(directory, baseOffset) + suffix;
+        _offsetIndex = new OffsetIndex(LogFileNames.IndexFile(directory, baseOffset) + suffix, baseOffset);
+        _timeIndex = new TimeIndex(LogFileNames.TimeIndexFile(directory, baseOffset) + suffix, baseOffset);
         NextOffset = baseOffset;
     }
 
@@ -94,35 +96,6 @@ internal sealed class LogSegment : IDisposable
     internal OffsetIndex OffsetIndex => _offsetIndex;
 
     internal TimeIndex TimeIndex => _timeIndex;
-
-    /// <summary>Creates an empty segment (replacing stale files of the same name) ready for appends.</summary>
-    public static LogSegment Create(string directory, long baseOffset, LogConfig config, long nowMs)
-    {
-        File.Delete(LogFileNames.IndexFile(directory, baseOffset));
-        File.Delete(LogFileNames.TimeIndexFile(directory, baseOffset));
-        var log = File.OpenHandle(LogFileNames.LogFile(directory, baseOffset), FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        var segment = new LogSegment(directory, baseOffset, log, 0, config, nowMs);
-        segment._firstBatchTimestampMs = TimeIndex.NoTimestamp;
-        segment._offsetIndex.Open(config.IndexBytesMax);
-        segment._timeIndex.Open(config.IndexBytesMax);
-        segment._indexesLoaded = true;
-        return segment;
-    }
-
-    /// <summary>Opens an existing segment without reading it: its size is the file length and its indices are
-    /// opened on first use. The caller sets <see cref="NextOffset"/>.</summary>
-    public static LogSegment Open(string directory, long baseOffset, LogConfig config, long nowMs)
-    {
-        var log = File.OpenHandle(LogFileNames.LogFile(directory, baseOffset), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        var length = RandomAccess.GetLength(log);
-        if (length > int.MaxValue)
-        {
-            log.Dispose();
-            throw new IOException($"Segment {LogFileNames.LogFile(directory, baseOffset)} is {length} bytes; the limit is {int.MaxValue}.");
-        }
-
-        return new LogSegment(directory, baseOffset, log, (int)length, config, nowMs);
-    }
 
     /// <summary>Writes whole, already validated batches at the end of the log (one positional write), then indexes
     /// them and publishes the new size. A failed write leaves <see cref="Size"/> unchanged and cuts the file back.</summary>
@@ -226,22 +199,24 @@ internal sealed class LogSegment : IDisposable
     }
 
     /// <summary>Removes every batch that holds an offset at or after <paramref name="offset"/>; returns the new
-    /// next offset (the base offset of the first removed batch, or the old next offset when nothing goes).</summary>
+    /// next offset: the base offset of the first removed batch, or <paramref name="offset"/> when that is lower (it
+    /// lies in a gap left by compaction), or the old next offset when nothing goes and it is lower.</summary>
     public long TruncateTo(long offset)
     {
         EnsureIndexes();
         var (position, header) = FindBatch(offset, _size);
         if (position < 0)
         {
+            NextOffset = Math.Min(NextOffset, offset);
             return NextOffset;
         }
 
         Interlocked.Increment(ref _generation);
         Volatile.Write(ref _size, position);
         RandomAccess.SetLength(Handle, position);
-        NextOffset = header.BaseOffset;
-        _offsetIndex.TruncateTo(NextOffset);
-        _timeIndex.TruncateTo(NextOffset);
+        NextOffset = Math.Min(offset, header.BaseOffset);
+        _offsetIndex.TruncateTo(header.BaseOffset);
+        _timeIndex.TruncateTo(header.BaseOffset);
         _bytesSinceLastIndexEntry = 0;
         RecomputeLargestTimestamp();
         if (position == 0)
@@ -310,28 +285,6 @@ internal sealed class LogSegment : IDisposable
         {
             // Deleted (and closed) after the flusher took its snapshot: nothing left to make durable.
         }
-    }
-
-    /// <summary>Step one of deletion: rename the files to *.deleted. Readers holding the segment keep reading
-    /// through their open handle until <see cref="DeleteFiles"/>.</summary>
-    public void RenameForDeletion()
-    {
-        IsDeleted = true;
-        var deletedLog = LogPath + LogFileNames.DeletedSuffix;
-        File.Move(LogPath, deletedLog, overwrite: true);
-        LogPath = deletedLog;
-        _offsetIndex.Rename(_offsetIndex.FilePath + LogFileNames.DeletedSuffix);
-        _timeIndex.Rename(_timeIndex.FilePath + LogFileNames.DeletedSuffix);
-    }
-
-    /// <summary>Step two: close and remove the files.</summary>
-    public void DeleteFiles()
-    {
-        Interlocked.Increment(ref _generation);
-        Dispose();
-        File.Delete(LogPath);
-        File.Delete(_offsetIndex.FilePath);
-        File.Delete(_timeIndex.FilePath);
     }
 
     /// <summary>Closes the files, cutting the log to its published size so a failed write's tail never survives a

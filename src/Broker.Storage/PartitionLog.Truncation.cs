@@ -157,7 +157,9 @@ public sealed partial class PartitionLog
         var index = segments.FloorIndex(offset);
         var containing = segments[index];
         var (position, batch) = containing.FindBatch(offset, containing.Size);
-        var newEnd = position < 0 ? containing.NextOffset : batch.BaseOffset;
+
+        // The batch holding the offset goes whole; an offset in a gap (compaction) becomes the end itself.
+        var newEnd = Math.Min(offset, position < 0 ? containing.NextOffset : batch.BaseOffset);
         if (newEnd < _logStartOffset)
         {
             // The batch holding the log start goes: nothing readable is left, so start over at the offset asked.
@@ -184,6 +186,7 @@ public sealed partial class PartitionLog
 
         containing.TruncateTo(newEnd);
         LeaderEpochs.TruncateFromEnd(newEnd);
+        LowerCleanerCheckpointLocked(newEnd);
     }
 
     private void TruncateFullyLocked(long offset)
@@ -196,6 +199,7 @@ public sealed partial class PartitionLog
             Volatile.Write(ref _logStartOffset, offset);
             Volatile.Write(ref _highWatermark, offset);
             Volatile.Write(ref _flushedOffset, offset);
+            Volatile.Write(ref _cleanerCheckpoint, offset);
             _truncations++;
             foreach (var segment in old.AsSpan())
             {

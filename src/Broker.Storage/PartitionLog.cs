@@ -39,7 +39,7 @@ public sealed partial class PartitionLog : IDisposable
     private bool _directoryDirty;
     private bool _closed;
 
-    private PartitionLog(string directory, TopicPartition topicPartition, LogConfig config, TimeProvider time, LoadedLog loaded, long highWatermark)
+    private PartitionLog(string directory, TopicPartition topicPartition, LogConfig config, TimeProvider time, LoadedLog loaded, long highWatermark, long cleanerCheckpoint)
     {
         Directory = directory;
         TopicPartition = topicPartition;
@@ -50,6 +50,7 @@ public sealed partial class PartitionLog : IDisposable
         _logStartOffset = loaded.LogStartOffset;
         _flushedOffset = loaded.FlushedOffset;
         _highWatermark = Math.Clamp(highWatermark, loaded.LogStartOffset, loaded.LogEndOffset);
+        _cleanerCheckpoint = Math.Clamp(cleanerCheckpoint, loaded.LogStartOffset, loaded.LogEndOffset);
         _lastFlushMs = NowMs();
         RecoveredBytesTruncated = loaded.RecoveredBytesTruncated;
         SegmentsRecovered = loaded.SegmentsRecovered;
@@ -110,7 +111,7 @@ public sealed partial class PartitionLog : IDisposable
     /// <paramref name="hadCleanShutdown"/> is false. The offsets come from the data directory's checkpoints.</summary>
     public static PartitionLog Open(
         string directory, TopicPartition topicPartition, LogConfig config, TimeProvider timeProvider,
-        bool hadCleanShutdown, long recoveryPoint = 0, long logStartOffset = 0, long highWatermark = 0)
+        bool hadCleanShutdown, long recoveryPoint = 0, long logStartOffset = 0, long highWatermark = 0, long cleanerCheckpoint = 0)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -118,7 +119,7 @@ public sealed partial class PartitionLog : IDisposable
         try
         {
             var loaded = LogLoader.Load(directory, config, hadCleanShutdown, recoveryPoint, logStartOffset, timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-            return new PartitionLog(directory, topicPartition, config, timeProvider, loaded, highWatermark);
+            return new PartitionLog(directory, topicPartition, config, timeProvider, loaded, highWatermark, cleanerCheckpoint);
         }
         catch (Exception e) when (StorageErrors.IsIoFailure(e))
         {
@@ -129,12 +130,17 @@ public sealed partial class PartitionLog : IDisposable
     /// <summary>Appends producer batches: validates all of them first (nothing is appended if one fails), assigns
     /// offsets and <paramref name="leaderEpoch"/> in place, stamps LogAppendTime if configured, writes them to the
     /// page cache and publishes the new LEO. Does not wait for an fsync: see <see cref="AppendAsLeaderAsync"/>.
-    /// Allocation-free unless it throws or the leader epoch changes.</summary>
+    /// Allocation-free unless it throws or the leader epoch changes. A compacted log refuses records without a key
+    /// (InvalidRecord), as Kafka does: the cleaner could never tell which of them is the latest.</summary>
     public AppendResult AppendAsLeader(Memory<byte> records, int leaderEpoch)
     {
         var config = Config;
         var batches = records.Span;
         var recordCount = ValidateProducerBatches(batches, config.MaxMessageBytes);
+        if (config.Compacts)
+        {
+            CompactedRecords.RequireKeys(batches, TopicPartition);
+        }
         lock (_writeLock)
         {
             ThrowIfClosed();
@@ -178,9 +184,10 @@ public sealed partial class PartitionLog : IDisposable
         return Config.Flush == FlushPolicy.Always ? AwaitFlushed(result, cancellationToken) : new ValueTask<AppendResult>(result);
     }
 
-    /// <summary>Appends a leader's batches as they are, offsets included. The first must start at the LEO and each
-    /// must follow the previous (OffsetOutOfRange otherwise); structure and CRC are checked (nothing is appended if
-    /// one fails). Records each batch's partition leader epoch in the epoch cache.</summary>
+    /// <summary>Appends a leader's batches as they are, offsets included. The first must start at or after the LEO
+    /// and each after the previous one's last offset (OffsetOutOfRange otherwise): a compacted leader's log has gaps
+    /// where the cleaner dropped whole batches, and the follower keeps them. Structure and CRC are checked (nothing is
+    /// appended if one fails). Records each batch's partition leader epoch in the epoch cache.</summary>
     public AppendResult AppendAsFollower(Memory<byte> records)
     {
         var batches = records.Span;
@@ -188,9 +195,9 @@ public sealed partial class PartitionLog : IDisposable
         lock (_writeLock)
         {
             ThrowIfClosed();
-            if (first != _logEndOffset)
+            if (first < _logEndOffset)
             {
-                throw new BrokerException(ErrorCode.OffsetOutOfRange, $"{TopicPartition}: replicated batches start at {first}, the log ends at {_logEndOffset}.");
+                throw new BrokerException(ErrorCode.OffsetOutOfRange, $"{TopicPartition}: replicated batches start at {first}, below the log end {_logEndOffset}.");
             }
 
             var maxTimestamp = TimeIndex.NoTimestamp;
@@ -337,7 +344,7 @@ public sealed partial class PartitionLog : IDisposable
                 active = RollLocked(firstOffset, nowMs);
             }
 
-            Debug.Assert(active.NextOffset == firstOffset, "the active segment must end at the LEO");
+            Debug.Assert(active.NextOffset <= firstOffset, "appends never go below the active segment's end");
             active.Append(batches);
         }
         catch (Exception e) when (StorageErrors.IsIoFailure(e))
@@ -397,9 +404,9 @@ public sealed partial class PartitionLog : IDisposable
             {
                 first = header.BaseOffset;
             }
-            else if (header.BaseOffset != next)
+            else if (header.BaseOffset < next)
             {
-                throw new BrokerException(ErrorCode.OffsetOutOfRange, $"Replicated batch at {header.BaseOffset} does not follow the previous one, which ends at {next}.");
+                throw new BrokerException(ErrorCode.OffsetOutOfRange, $"Replicated batch at {header.BaseOffset} overlaps the previous one, which ends at {next}.");
             }
 
             next = header.NextOffset;

@@ -4,7 +4,8 @@ namespace Broker.Storage;
 /// Which whole segments retention removes, oldest first, never the active one: those wholly below the log start
 /// offset, then those whose largest timestamp is older than <see cref="LogConfig.RetentionMs"/>, then the oldest
 /// while the log stays at least <see cref="LogConfig.RetentionBytes"/> without them. Kafka's rules; a segment that
-/// is kept stops the scan, so retention never leaves a hole.
+/// is kept stops the scan, so retention never leaves a hole. Time and size rules apply only when the cleanup policy
+/// includes Delete (a compact-only topic keeps every key's last record however old).
 /// </summary>
 internal static class RetentionPolicy
 {
@@ -18,7 +19,7 @@ internal static class RetentionPolicy
             deletable++;
         }
 
-        if (config.RetentionMs != LogConfig.Unlimited)
+        if (config.RetentionMs != LogConfig.Unlimited && config.Deletes)
         {
             while (deletable < last && nowMs - segments[deletable].LargestTimestampMs > config.RetentionMs)
             {
@@ -26,7 +27,7 @@ internal static class RetentionPolicy
             }
         }
 
-        if (config.RetentionBytes != LogConfig.Unlimited)
+        if (config.RetentionBytes != LogConfig.Unlimited && config.Deletes)
         {
             var remaining = segments.TotalBytes();
             for (var i = 0; i < deletable; i++)

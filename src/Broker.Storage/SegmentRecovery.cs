@@ -8,8 +8,9 @@ namespace Broker.Storage;
 /// <summary>
 /// Rebuilds a segment's state from its log file. <see cref="Recover"/> is the crash path: it reads the file in
 /// 1 MiB chunks, validates every batch (length, magic, CRC-32C, counts: <see cref="RecordBatchValidator"/> with
-/// fromProducer false) and that base offsets follow each other from the segment's base offset, re-adds each good
-/// batch to fresh indices, and cuts the file at the first bad batch. <see cref="RebuildIndexes"/> is the
+/// fromProducer false), that base offsets increase from the segment's base offset (gaps are allowed: compaction drops
+/// whole batches) and that no batch reaches the next segment's base offset; it re-adds each good batch to fresh
+/// indices, and cuts the file at the first bad batch. <see cref="RebuildIndexes"/> is the
 /// damaged-index path for data that is known flushed: it walks headers only. Both run on the writer's thread
 /// (or before the log is published), never concurrently with appends.
 /// </summary>
@@ -18,7 +19,8 @@ internal static class SegmentRecovery
     /// <summary>Reading 1 MiB per system call keeps recovery disk-bound; a larger batch gets a larger buffer.</summary>
     private const int ChunkBytes = 1 << 20;
 
-    public static SegmentRecoveryResult Recover(LogSegment segment)
+    /// <param name="offsetLimit">The next segment's base offset: no batch may reach it (long.MaxValue for the last).</param>
+    public static SegmentRecoveryResult Recover(LogSegment segment, long offsetLimit = long.MaxValue)
     {
         segment.ResetForRecovery();
         var fileBytes = Math.Min(RandomAccess.GetLength(segment.Handle), int.MaxValue);
@@ -64,11 +66,11 @@ internal static class SegmentRecovery
 
                 var bytes = buffer.AsSpan((int)(position - bufferStart), (int)total);
                 var error = RecordBatchValidator.Validate(bytes, int.MaxValue, fromProducer: false, out var header);
-                if (error != RecordBatchError.None || header.BaseOffset != next)
+                if (error != RecordBatchError.None || header.BaseOffset < next || header.NextOffset > offsetLimit)
                 {
                     reason = error != RecordBatchError.None
                         ? $"{error} at position {position}"
-                        : $"base offset {header.BaseOffset} at position {position} where {next} was expected";
+                        : $"offsets {header.BaseOffset}-{header.LastOffset} at position {position} outside [{next}, {offsetLimit})";
                     break;
                 }
 

@@ -18,7 +18,13 @@ public class LogConfigTests
         Assert.Equal(1_048_588, config.MaxMessageBytes);
         Assert.Equal(FlushPolicy.Replication, config.Flush);
         Assert.Equal(TimestampType.CreateTime, config.MessageTimestampType);
+        Assert.Equal(CleanupPolicy.Delete, config.CleanupPolicy);
+        Assert.Equal(24L * 3600 * 1000, config.DeleteRetentionMs);
+        Assert.Equal(0.5, config.MinCleanableDirtyRatio);
+        Assert.Equal(0, config.MinCompactionLagMs);
+        Assert.Equal(128 << 20, CleanerConfig.Default.OffsetMapBytesMax);
         config.Validate();
+        CleanerConfig.Default.Validate();
     }
 
     [Fact]
@@ -37,6 +43,13 @@ public class LogConfigTests
         Assert.Equal(0, LogConfig.IndexBytesMin % TimeIndex.EntryBytes);
         Assert.True(LogConfig.IndexBytesMin / TimeIndex.EntryBytes >= 2);
         Assert.True(LogConfig.FlushIntervalMsDefault < LogConfig.SegmentMsDefault);
+        // A tombstone must outlive a flush interval and be kept no longer than default retention keeps records.
+        Assert.True(LogConfig.DeleteRetentionMsDefault > LogConfig.FlushIntervalMsDefault);
+        Assert.True(LogConfig.DeleteRetentionMsDefault <= LogConfig.RetentionMsDefault);
+        // The smallest offset map holds the keys of a small batch; the largest fits int32-indexed arrays.
+        Assert.True(CleanerConfig.OffsetMapBytesMin >= 8 * OffsetMap.EntryBytes);
+        Assert.True(CleanerConfig.OffsetMapBytesMaxDefault <= CleanerConfig.OffsetMapBytesMaxLimit);
+        Assert.True((long)CleanerConfig.OffsetMapBytesMaxLimit / OffsetMap.EntryBytes < Array.MaxLength);
     }
 
     [Theory]
@@ -49,6 +62,13 @@ public class LogConfigTests
     [InlineData("MaxMessageBytes")]
     [InlineData("FlushIntervalMs")]
     [InlineData("FileDeleteDelayMs")]
+    [InlineData("CleanupPolicyNone")]
+    [InlineData("CleanupPolicyUnknown")]
+    [InlineData("DeleteRetentionMs")]
+    [InlineData("DeleteRetentionMsHuge")]
+    [InlineData("MinCleanableDirtyRatio")]
+    [InlineData("MinCleanableDirtyRatioNaN")]
+    [InlineData("MinCompactionLagMs")]
     public void Validate_rejects_impossible_values(string property)
     {
         var config = property switch
@@ -61,8 +81,25 @@ public class LogConfigTests
             "RetentionBytes" => LogConfig.Default with { RetentionBytes = -5 },
             "MaxMessageBytes" => LogConfig.Default with { MaxMessageBytes = 60 },
             "FlushIntervalMs" => LogConfig.Default with { FlushIntervalMs = 0 },
+            "CleanupPolicyNone" => LogConfig.Default with { CleanupPolicy = 0 },
+            "CleanupPolicyUnknown" => LogConfig.Default with { CleanupPolicy = (CleanupPolicy)4 },
+            "DeleteRetentionMs" => LogConfig.Default with { DeleteRetentionMs = -1 },
+            "DeleteRetentionMsHuge" => LogConfig.Default with { DeleteRetentionMs = long.MaxValue },
+            "MinCleanableDirtyRatio" => LogConfig.Default with { MinCleanableDirtyRatio = 1.5 },
+            "MinCleanableDirtyRatioNaN" => LogConfig.Default with { MinCleanableDirtyRatio = double.NaN },
+            "MinCompactionLagMs" => LogConfig.Default with { MinCompactionLagMs = -1 },
             _ => LogConfig.Default with { FileDeleteDelayMs = -1 },
         };
         Assert.Equal(ErrorCode.InvalidConfig, Assert.Throws<BrokerException>(() => config.Validate()).Code);
+    }
+
+    [Fact]
+    public void Both_policies_together_are_valid_and_the_cleaner_config_has_limits()
+    {
+        var both = LogConfig.Default with { CleanupPolicy = CleanupPolicy.Compact | CleanupPolicy.Delete };
+        both.Validate();
+        Assert.True(both.Compacts && both.Deletes);
+        Assert.Equal(ErrorCode.InvalidConfig, Assert.Throws<BrokerException>(() => (CleanerConfig.Default with { OffsetMapBytesMax = 10 }).Validate()).Code);
+        Assert.Equal(ErrorCode.InvalidConfig, Assert.Throws<BrokerException>(() => (CleanerConfig.Default with { DirtyBytesPerPassMax = 0 }).Validate()).Code);
     }
 }

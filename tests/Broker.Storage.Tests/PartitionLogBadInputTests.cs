@@ -35,7 +35,7 @@ public class PartitionLogBadInputTests
     }
 
     [Fact]
-    public void Follower_append_keeps_offsets_and_requires_contiguity()
+    public void Follower_append_keeps_offsets_accepts_compaction_gaps_and_refuses_overlaps()
     {
         using var dir = new TempDirectory();
         using var log = TestLogs.Open(dir.Path);
@@ -45,11 +45,18 @@ public class PartitionLogBadInputTests
         Assert.Equal([new EpochEntry(1, 0), new EpochEntry(2, 3)], log.LeaderEpochs.Entries);
         Assert.Equal(TestBatches.Concat(a, b), log.Read(0, 1 << 20).Bytes());
 
-        var gap = TestBatches.WithOffset(TestBatches.Create(1), 7);
-        Assert.Equal(ErrorCode.OffsetOutOfRange, Assert.Throws<BrokerException>(() => log.AppendAsFollower(gap)).Code);
-        var inner = TestBatches.Concat(TestBatches.WithOffset(TestBatches.Create(1), 5), TestBatches.WithOffset(TestBatches.Create(1), 9));
-        Assert.Equal(ErrorCode.OffsetOutOfRange, Assert.Throws<BrokerException>(() => log.AppendAsFollower(inner)).Code);
+        var below = TestBatches.WithOffset(TestBatches.Create(1), 4);
+        Assert.Equal(ErrorCode.OffsetOutOfRange, Assert.Throws<BrokerException>(() => log.AppendAsFollower(below)).Code);
+        var overlapping = TestBatches.Concat(TestBatches.WithOffset(TestBatches.Create(2), 5), TestBatches.WithOffset(TestBatches.Create(1), 6));
+        Assert.Equal(ErrorCode.OffsetOutOfRange, Assert.Throws<BrokerException>(() => log.AppendAsFollower(overlapping)).Code);
         Assert.Equal(5, log.LogEndOffset);
+
+        // A compacted leader's log has gaps where the cleaner dropped whole batches; the follower keeps them.
+        var gapped = TestBatches.Concat(TestBatches.WithOffset(TestBatches.Create(1), 7), TestBatches.WithOffset(TestBatches.Create(1), 9));
+        Assert.Equal(new AppendResult(7, 9, -1, 2), log.AppendAsFollower(gapped));
+        Assert.Equal(10, log.LogEndOffset);
+        Assert.Equal(7, log.Read(5, 1 << 20).FirstOffset);
+        Assert.Equal(9, log.Read(8, 1 << 20).FirstOffset);
     }
 
     private static byte[] Damage(string damage)

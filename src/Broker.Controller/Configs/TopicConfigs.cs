@@ -26,6 +26,9 @@ public static class TopicConfigs
     public const string IndexIntervalBytes = "index.interval.bytes";
     public const string SegmentIndexBytes = "segment.index.bytes";
     public const string FileDeleteDelayMs = "file.delete.delay.ms";
+    public const string DeleteRetentionMs = "delete.retention.ms";
+    public const string MinCleanableDirtyRatio = "min.cleanable.dirty.ratio";
+    public const string MinCompactionLagMs = "min.compaction.lag.ms";
 
     /// <summary>min.insync.replicas is stored and reported now; replication enforces it.</summary>
     public const int MinInsyncReplicasDefault = 1;
@@ -36,7 +39,10 @@ public static class TopicConfigs
         new(RetentionBytes, "Delete the oldest segments while the partition is larger than this; -1 keeps them.", c => Text(c.RetentionBytes), (c, v) => c with { RetentionBytes = Long(RetentionBytes, v, -1) }),
         new(SegmentBytes, "Roll to a new segment file before one grows past this many bytes.", c => Text(c.SegmentBytes), (c, v) => c with { SegmentBytes = Int(SegmentBytes, v, LogConfig.SegmentBytesMin) }),
         new(SegmentMs, "Roll to a new segment file once the active one is this old.", c => Text(c.SegmentMs), (c, v) => c with { SegmentMs = Long(SegmentMs, v, 1) }),
-        new(CleanupPolicy, "'delete': retention removes old segments. ('compact' arrives with log compaction.)", _ => "delete", (c, v) => CheckCleanupPolicy(c, v)),
+        new(CleanupPolicy, "'delete': retention removes old segments; 'compact': the cleaner keeps the last record of each key; 'compact,delete': both.", c => CleanupPolicyText(c.CleanupPolicy), (c, v) => c with { CleanupPolicy = ParseCleanupPolicy(v) }),
+        new(DeleteRetentionMs, "How long a tombstone stays readable after the cleaner first kept it (compacted topics).", c => Text(c.DeleteRetentionMs), (c, v) => c with { DeleteRetentionMs = Long(DeleteRetentionMs, v, 0) }),
+        new(MinCleanableDirtyRatio, "Compact once this share of the cleanable bytes is dirty (0 to 1).", c => c.MinCleanableDirtyRatio.ToString(CultureInfo.InvariantCulture), (c, v) => c with { MinCleanableDirtyRatio = Ratio(MinCleanableDirtyRatio, v) }),
+        new(MinCompactionLagMs, "Leave records younger than this uncompacted.", c => Text(c.MinCompactionLagMs), (c, v) => c with { MinCompactionLagMs = Long(MinCompactionLagMs, v, 0) }),
         new(Flush, "'replication': acknowledge once the bytes are in the page cache, fsync in the background; 'always': fsync before acknowledging.", c => c.Flush == FlushPolicy.Always ? "always" : "replication", (c, v) => c with { Flush = ParseFlush(v) }),
         new(FlushMs, "Background fsync interval under flush=replication.", c => Text(c.FlushIntervalMs), (c, v) => c with { FlushIntervalMs = Long(FlushMs, v, 1) }),
         new(MaxMessageBytes, "The largest record batch a producer may append, in bytes.", c => Text(c.MaxMessageBytes), (c, v) => c with { MaxMessageBytes = Int(MaxMessageBytes, v, RecordBatchLayout.HeaderBytes) }),
@@ -80,9 +86,34 @@ public static class TopicConfigs
             ? key
             : throw new BrokerException(ErrorCode.InvalidConfig, $"Unknown topic config '{name}'. Known: {string.Join(", ", Keys.Keys.Order(StringComparer.Ordinal))}.");
 
-    private static LogConfig CheckCleanupPolicy(LogConfig config, string value) => value == "delete"
-        ? config
-        : throw new BrokerException(ErrorCode.InvalidConfig, $"cleanup.policy '{value}' is not supported: this broker offers 'delete' (log compaction is not built yet).");
+    /// <summary>Kafka's list syntax: "delete", "compact", or both comma-separated in either order.</summary>
+    private static Storage.CleanupPolicy ParseCleanupPolicy(string value)
+    {
+        Storage.CleanupPolicy policy = 0;
+        foreach (var part in value.Split(',', StringSplitOptions.TrimEntries))
+        {
+            policy |= part switch
+            {
+                "delete" => Storage.CleanupPolicy.Delete,
+                "compact" => Storage.CleanupPolicy.Compact,
+                _ => throw new BrokerException(ErrorCode.InvalidConfig, $"cleanup.policy '{value}' is not 'delete', 'compact' or 'compact,delete'."),
+            };
+        }
+
+        return policy;
+    }
+
+    private static string CleanupPolicyText(Storage.CleanupPolicy policy) => policy switch
+    {
+        Storage.CleanupPolicy.Compact => "compact",
+        Storage.CleanupPolicy.Compact | Storage.CleanupPolicy.Delete => "compact,delete",
+        _ => "delete",
+    };
+
+    private static double Ratio(string name, string value) =>
+        double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 0 and <= 1
+            ? parsed
+            : throw new BrokerException(ErrorCode.InvalidConfig, $"{name} '{value}' is not a number from 0 to 1.");
 
     /// <summary>For keys checked here but enforced elsewhere (min.insync.replicas, by replication).</summary>
     private static LogConfig Unchanged(LogConfig config, int _) => config;
