@@ -49,6 +49,21 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_compacted_topic_refuses_records_without_a_key()
+    {
+        using var client = _broker.Connect();
+        await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("table", 1, ("cleanup.policy", "compact")));
+        using var builder = new Broker.Core.Records.RecordBatchBuilder();
+        builder.Append(1, null, "no key"u8.ToArray());
+
+        var produced = await client.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("table", 0, builder.Seal().ToArray()));
+        var keyed = await client.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("table", 0, Requests.Batch(2)));
+
+        Assert.Equal(ErrorCode.InvalidRecord, produced.Topics[0].Partitions[0].ErrorCode);
+        Assert.Equal((ErrorCode.None, 0L), (keyed.Topics[0].Partitions[0].ErrorCode, keyed.Topics[0].Partitions[0].BaseOffset));
+    }
+
+    [Fact]
     public async Task An_unsupported_version_gets_an_error_and_the_connection_stays_usable()
     {
         using var client = _broker.Connect();
