@@ -2,8 +2,9 @@ namespace Broker.Protocol;
 
 /// <summary>
 /// The request kinds of the native protocol, carried as int16 in the request header. The numbers are Kafka's
-/// so operators recognise them; the bodies are our own (see docs/protocol.md). Keys named here but absent from
-/// <see cref="ApiVersionsTable"/> are reserved for later issues so the numbering never moves.
+/// so operators recognise them; the bodies are our own (see docs/protocol.md). A key named here but absent from
+/// <see cref="ApiVersionsTable.Supported"/> (the group APIs until the coordinator serves them) is answered
+/// UNSUPPORTED_VERSION, so the numbering never moves.
 /// </summary>
 public enum ApiKey : short
 {

@@ -29,4 +29,31 @@ public static class ProtocolSentinels
 
     /// <summary>CreateTopics replication_factor meaning "the broker's default.replication.factor".</summary>
     public const short DefaultReplicationFactor = -1;
+
+    /// <summary>ConsumerGroupHeartbeat member_epoch of a member joining (or rejoining after being fenced).</summary>
+    public const int JoinGroupMemberEpoch = 0;
+
+    /// <summary>ConsumerGroupHeartbeat member_epoch of a member leaving the group for good.</summary>
+    public const int LeaveGroupMemberEpoch = -1;
+
+    /// <summary>
+    /// ConsumerGroupHeartbeat member_epoch of a static member (one with an instance_id) leaving for a moment, as on a
+    /// rolling restart: the coordinator keeps its assignment for the session timeout, for the same instance_id.
+    /// </summary>
+    public const int LeaveGroupStaticMemberEpoch = -2;
+
+    /// <summary>
+    /// OffsetCommit generation_id_or_member_epoch and OffsetFetch member_epoch from a consumer outside any group's
+    /// membership (a simple consumer that assigns itself partitions), or from an admin tool.
+    /// </summary>
+    public const int NoMemberEpoch = -1;
+
+    /// <summary>ConsumerGroupHeartbeat rebalance_timeout_ms meaning "keep the value sent before".</summary>
+    public const int UnchangedRebalanceTimeoutMs = -1;
+
+    /// <summary>DescribeGroups authorized_operations when the request did not ask for them (Kafka's value).</summary>
+    public const int AuthorizedOperationsOmitted = int.MinValue;
+
+    /// <summary>FindCoordinator port when no coordinator was found.</summary>
+    public const int NoPort = -1;
 }

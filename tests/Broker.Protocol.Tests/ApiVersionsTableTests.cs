@@ -1,5 +1,6 @@
 using Broker.Core.Errors;
 using Broker.Protocol.Messages.ApiVersions;
+using Broker.Protocol.Messages.ConsumerGroupHeartbeat;
 using Broker.Protocol.Tests.Support;
 
 namespace Broker.Protocol.Tests;
@@ -25,14 +26,56 @@ public class ApiVersionsTableTests
     }
 
     [Fact]
-    public void The_table_lists_each_implemented_api_once_at_version_0_and_no_reserved_one()
+    public void The_served_table_lists_each_core_api_once_at_version_0_and_no_group_api()
     {
         var keys = ApiVersionsTable.Supported.Select(r => r.ApiKey).ToList();
         Assert.Equal(keys.Distinct().Count(), keys.Count);
-        Assert.Equal(Wire.EveryRequestFrame().Count, keys.Count);
+        Assert.Equal(Wire.EveryRequestFrame().Count - ApiVersionsTable.GroupApis.Count, keys.Count);
         Assert.All(ApiVersionsTable.Supported, r => Assert.Equal((0, 0), ((int)r.MinVersion, (int)r.MaxVersion)));
-        Assert.DoesNotContain(ApiKey.OffsetCommit, keys);
-        Assert.DoesNotContain(ApiKey.ConsumerGroupHeartbeat, keys);
+        Assert.Empty(keys.Intersect(ApiVersionsTable.GroupApis.Select(r => r.ApiKey)));
+        Assert.Equal(keys.Order(), keys);
+    }
+
+    [Fact]
+    public void Every_api_key_has_a_codec_and_the_group_apis_are_the_codecs_not_yet_served()
+    {
+        var codecs = ApiVersionsTable.Codecs.Select(r => r.ApiKey).ToList();
+        Assert.Equal(Enum.GetValues<ApiKey>().Order(), codecs);
+        Assert.Equal(Wire.EveryRequestFrame().Count, codecs.Count);
+        Assert.Equal(ApiVersionsTable.Build(ApiVersionsTable.Supported, ApiVersionsTable.GroupApis), ApiVersionsTable.Codecs);
+        Assert.Equal(
+            [ApiKey.OffsetCommit, ApiKey.OffsetFetch, ApiKey.FindCoordinator, ApiKey.LeaveGroup, ApiKey.DescribeGroups,
+                ApiKey.ListGroups, ApiKey.DeleteGroups, ApiKey.ConsumerGroupHeartbeat],
+            ApiVersionsTable.GroupApis.Select(r => r.ApiKey));
+        Assert.All(ApiVersionsTable.GroupApis, r => Assert.Equal((0, 0), ((int)r.MinVersion, (int)r.MaxVersion)));
+    }
+
+    [Fact]
+    public void Build_sorts_by_key_and_refuses_an_api_listed_twice()
+    {
+        IReadOnlyList<ApiVersionRange> late = [new(ApiKey.ConsumerGroupHeartbeat, 0, 0)];
+        IReadOnlyList<ApiVersionRange> early = [new(ApiKey.Metadata, 0, 2), new(ApiKey.Produce, 0, 0)];
+        Assert.Equal([ApiKey.Produce, ApiKey.Metadata, ApiKey.ConsumerGroupHeartbeat], ApiVersionsTable.Build(late, early).Select(r => r.ApiKey));
+        Assert.Throws<InvalidOperationException>(() => ApiVersionsTable.Build(early, [new(ApiKey.Metadata, 0, 0)]));
+    }
+
+    [Fact]
+    public void Group_apis_are_refused_by_the_server_but_their_codecs_read_and_write_version_0()
+    {
+        foreach (var range in ApiVersionsTable.GroupApis)
+        {
+            // Until the coordinator is wired the server answers them like any reserved key.
+            Assert.Equal(ErrorCode.UnsupportedVersion, ApiVersionsTable.Check(range.ApiKey, 0));
+            Assert.Equal(ErrorCode.None, ApiVersionsTable.Check(ApiVersionsTable.Codecs, range.ApiKey, 0));
+            Assert.Equal(ErrorCode.UnsupportedVersion, ApiVersionsTable.Check(ApiVersionsTable.Codecs, range.ApiKey, 1));
+            Assert.False(ApiVersionsTable.TryGetRange(range.ApiKey, out _));
+        }
+
+        var body = Wire.Encode(GroupSampleMessages.Heartbeat());
+        Assert.Equal("payments", Messages.MessageReader.Read<ConsumerGroupHeartbeatRequest>(body, 0).GroupId);
+        var refused = Assert.Throws<ProtocolException>(() => Messages.MessageReader.Read<ConsumerGroupHeartbeatRequest>(body, 1));
+        Assert.Equal(ProtocolViolation.UnsupportedVersion, refused.Violation);
+        Assert.Throws<ProtocolException>(() => Wire.Encode(GroupSampleMessages.Heartbeat(), version: 1));
     }
 
     [Theory]

@@ -2,10 +2,16 @@ using Broker.Protocol.Messages;
 using Broker.Protocol.Messages.AlterConfigs;
 using Broker.Protocol.Messages.CreatePartitions;
 using Broker.Protocol.Messages.CreateTopics;
+using Broker.Protocol.Messages.DeleteGroups;
 using Broker.Protocol.Messages.DescribeConfigs;
+using Broker.Protocol.Messages.DescribeGroups;
 using Broker.Protocol.Messages.Fetch;
+using Broker.Protocol.Messages.LeaveGroup;
+using Broker.Protocol.Messages.ListGroups;
 using Broker.Protocol.Messages.ListOffsets;
 using Broker.Protocol.Messages.Metadata;
+using Broker.Protocol.Messages.OffsetCommit;
+using Broker.Protocol.Messages.OffsetFetch;
 using Broker.Protocol.Messages.Produce;
 
 namespace Broker.Protocol.Tests;
@@ -64,6 +70,22 @@ public class EncodedBytesMinTests
         (DescribeConfigsResponseConfig.EncodedBytesMin, (ref ProtocolWriter w) => new DescribeConfigsResponseConfig { Name = "" }.Write(ref w, 0)),
         (AlterConfigsRequestResource.EncodedBytesMin, (ref ProtocolWriter w) => new AlterConfigsRequestResource { ResourceName = "" }.Write(ref w, 0)),
         (AlterConfigsResponseResource.EncodedBytesMin, (ref ProtocolWriter w) => new AlterConfigsResponseResource { ResourceName = "" }.Write(ref w, 0)));
+
+    [Fact]
+    public void Group_elements() => AssertAll(
+        (TopicPartitions.EncodedBytesMin, (ref ProtocolWriter w) => new TopicPartitions("", []).Write(ref w)),
+        (LeaveGroupRequestMember.EncodedBytesMin, (ref ProtocolWriter w) => new LeaveGroupRequestMember("").Write(ref w, 0)),
+        (LeaveGroupResponseMember.EncodedBytesMin, (ref ProtocolWriter w) => new LeaveGroupResponseMember("", null, default).Write(ref w, 0)),
+        (OffsetCommitRequestTopic.EncodedBytesMin, (ref ProtocolWriter w) => new OffsetCommitRequestTopic { Name = "" }.Write(ref w, 0)),
+        (OffsetCommitRequestPartition.EncodedBytesMin, (ref ProtocolWriter w) => default(OffsetCommitRequestPartition).Write(ref w, 0)),
+        (OffsetCommitResponseTopic.EncodedBytesMin, (ref ProtocolWriter w) => new OffsetCommitResponseTopic { Name = "" }.Write(ref w, 0)),
+        (OffsetCommitResponsePartition.EncodedBytesMin, (ref ProtocolWriter w) => default(OffsetCommitResponsePartition).Write(ref w, 0)),
+        (OffsetFetchResponseTopic.EncodedBytesMin, (ref ProtocolWriter w) => new OffsetFetchResponseTopic { Name = "" }.Write(ref w, 0)),
+        (OffsetFetchResponsePartition.EncodedBytesMin, (ref ProtocolWriter w) => default(OffsetFetchResponsePartition).Write(ref w, 0)),
+        (ListGroupsResponseGroup.EncodedBytesMin, (ref ProtocolWriter w) => new ListGroupsResponseGroup("", "", "", "").Write(ref w, 0)),
+        (DescribeGroupsResponseGroup.EncodedBytesMin, (ref ProtocolWriter w) => new DescribeGroupsResponseGroup { GroupId = "" }.Write(ref w, 0)),
+        (DescribeGroupsResponseMember.EncodedBytesMin, (ref ProtocolWriter w) => new DescribeGroupsResponseMember { MemberId = "" }.Write(ref w, 0)),
+        (DeleteGroupsResult.EncodedBytesMin, (ref ProtocolWriter w) => new DeleteGroupsResult("", default).Write(ref w, 0)));
 
     private static void AssertAll(params (int Declared, WriteElement Write)[] elements)
     {

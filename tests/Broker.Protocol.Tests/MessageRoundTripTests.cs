@@ -53,6 +53,32 @@ public class MessageRoundTripTests
     public void AlterConfigs_round_trips() => AssertRoundTrip(SampleMessages.AlterConfigs(), SampleMessages.AlterConfigsResult());
 
     [Fact]
+    public void FindCoordinator_round_trips() =>
+        AssertRoundTrip(GroupSampleMessages.FindCoordinator(), GroupSampleMessages.FindCoordinatorResult());
+
+    [Fact]
+    public void ConsumerGroupHeartbeat_round_trips() => AssertRoundTrip(GroupSampleMessages.Heartbeat(), GroupSampleMessages.HeartbeatResult());
+
+    [Fact]
+    public void LeaveGroup_round_trips() => AssertRoundTrip(GroupSampleMessages.LeaveGroup(), GroupSampleMessages.LeaveGroupResult());
+
+    [Fact]
+    public void OffsetCommit_round_trips() => AssertRoundTrip(GroupSampleMessages.OffsetCommit(), GroupSampleMessages.OffsetCommitResult());
+
+    [Fact]
+    public void OffsetFetch_round_trips() => AssertRoundTrip(GroupSampleMessages.OffsetFetch(), GroupSampleMessages.OffsetFetchResult());
+
+    [Fact]
+    public void ListGroups_round_trips() => AssertRoundTrip(GroupSampleMessages.ListGroups(), GroupSampleMessages.ListGroupsResult());
+
+    [Fact]
+    public void DescribeGroups_round_trips() =>
+        AssertRoundTrip(GroupSampleMessages.DescribeGroups(), GroupSampleMessages.DescribeGroupsResult());
+
+    [Fact]
+    public void DeleteGroups_round_trips() => AssertRoundTrip(GroupSampleMessages.DeleteGroups(), GroupSampleMessages.DeleteGroupsResult());
+
+    [Fact]
     public void Produce_request_fields_read_back_and_records_are_slices_of_the_body()
     {
         var sent = SampleMessages.Produce(partitions: 3, recordBytes: 100);

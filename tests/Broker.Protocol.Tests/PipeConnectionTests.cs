@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using Broker.Core.Errors;
 using Broker.Protocol.Framing;
 using Broker.Protocol.Messages.ApiVersions;
+using Broker.Protocol.Messages.ConsumerGroupHeartbeat;
 using Broker.Protocol.Messages.Metadata;
 using Broker.Protocol.Messages.Produce;
 using Broker.Protocol.Tests.Support;
@@ -21,14 +22,15 @@ public class PipeConnectionTests
         var toServer = new Pipe(new PipeOptions(minimumSegmentSize: 512));
         var toClient = new Pipe();
 
-        // Client: five requests written back to back before reading anything.
+        // Client: six requests written back to back before reading anything.
         FrameWriter.WriteRequest(toServer.Writer, 1, "app", 0, SampleMessages.ApiVersions());
         FrameWriter.WriteRequest(toServer.Writer, 2, "app", 0, SampleMessages.Produce(partitions: 4, recordBytes: 3000));
         FrameWriter.WriteRequest(toServer.Writer, 3, "app", 0, SampleMessages.Metadata());
-        var unsupported = Wire.RequestFrame(SampleMessages.Metadata(), correlationId: 4);
+        FrameWriter.WriteRequest(toServer.Writer, 4, "app", 0, GroupSampleMessages.Heartbeat()); // not served yet
+        var unsupported = Wire.RequestFrame(SampleMessages.Metadata(), correlationId: 5);
         unsupported[7] = 5; // api_version 5
         toServer.Writer.Write(unsupported);
-        var malformed = Wire.RequestFrame(SampleMessages.Metadata(), correlationId: 5);
+        var malformed = Wire.RequestFrame(SampleMessages.Metadata(), correlationId: 6);
         malformed[^1] = 2; // allow_auto_topic_creation byte 2: not a boolean
         toServer.Writer.Write(malformed);
         await toServer.Writer.CompleteAsync();
@@ -36,11 +38,12 @@ public class PipeConnectionTests
         await ServeAsync(toServer.Reader, toClient.Writer);
 
         var responses = await ReadResponsesAsync(toClient.Reader);
-        Assert.Equal([1, 2, 3, 4, 5], responses.Select(r => r.CorrelationId));
+        Assert.Equal([1, 2, 3, 4, 5, 6], responses.Select(r => r.CorrelationId));
         Assert.Equal(ApiVersionsTable.Supported, ((ApiVersionsResponse)responses[0].Body).ApiKeys);
         Assert.Equal([0, 1, 2, 3], ((ProduceResponse)responses[1].Body).Topics[0].Partitions.Select(p => p.PartitionIndex));
-        Assert.Equal(ErrorCode.UnsupportedVersion, ((MetadataResponse)responses[3].Body).ErrorCode);
-        Assert.Equal(ErrorCode.InvalidRequest, ((MetadataResponse)responses[4].Body).ErrorCode);
+        Assert.Equal(ErrorCode.UnsupportedVersion, ((ConsumerGroupHeartbeatResponse)responses[3].Body).ErrorCode);
+        Assert.Equal(ErrorCode.UnsupportedVersion, ((MetadataResponse)responses[4].Body).ErrorCode);
+        Assert.Equal(ErrorCode.InvalidRequest, ((MetadataResponse)responses[5].Body).ErrorCode);
     }
 
     /// <summary>The shape of the server's connection loop: parse, check the header, read the body, answer.</summary>
@@ -115,7 +118,7 @@ public class PipeConnectionTests
 
     private static async Task<List<(int CorrelationId, object Body)>> ReadResponsesAsync(PipeReader input)
     {
-        ApiKey[] expected = [ApiKey.ApiVersions, ApiKey.Produce, ApiKey.Metadata, ApiKey.Metadata, ApiKey.Metadata];
+        ApiKey[] expected = [ApiKey.ApiVersions, ApiKey.Produce, ApiKey.Metadata, ApiKey.ConsumerGroupHeartbeat, ApiKey.Metadata, ApiKey.Metadata];
         var codec = new ResponseFrameCodec();
         var responses = new List<(int, object)>();
         while (true)

@@ -35,7 +35,7 @@ public readonly struct RequestFrame : IDisposable
 
     /// <summary>
     /// Reads the body as <typeparamref name="TRequest"/> at the header's version. Check the header with
-    /// <see cref="ApiVersionsTable.Check"/> first; a header naming a different API is a programmer error.
+    /// <see cref="ApiVersionsTable.Check(ApiKey, short)"/> first; a header naming a different API is a programmer error.
     /// </summary>
     /// <exception cref="ProtocolException">The body does not parse: answer <see cref="ProtocolException.Code"/>.</exception>
     public TRequest ReadBody<TRequest>()

@@ -14,7 +14,7 @@ namespace Broker.Protocol.Framing;
 /// Throws <see cref="ProtocolException"/> with <see cref="ProtocolException.FramingLost"/> set for a negative size,
 /// a size above <see cref="FrameBytesMax"/>, a frame smaller than the header or a header that does not parse: the
 /// server closes the connection. An unknown API key or version is not an error here: the header is returned so the
-/// server can answer it (see <see cref="ApiVersionsTable.Check"/>).
+/// server can answer it (see <see cref="ApiVersionsTable.Check(ApiKey, short)"/>).
 /// </remarks>
 public sealed class RequestFrameCodec
 {

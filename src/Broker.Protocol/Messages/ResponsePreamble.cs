@@ -9,7 +9,7 @@ internal readonly record struct ResponsePreamble(ErrorCode ErrorCode, int Thrott
 
     /// <summary>
     /// True for the error-only form: a non-zero error and no bytes after the preamble. No full response body is
-    /// that short (each has at least one array count after it), so the form cannot be mistaken for one.
+    /// that short (each has at least one field after it), so the form cannot be mistaken for one.
     /// </summary>
     public bool IsErrorOnly(in ProtocolReader reader) => ErrorCode != ErrorCode.None && reader.IsAtEnd;
 

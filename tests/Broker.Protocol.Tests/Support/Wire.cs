@@ -3,13 +3,21 @@ using Broker.Protocol.Framing;
 using Broker.Protocol.Messages;
 using Broker.Protocol.Messages.AlterConfigs;
 using Broker.Protocol.Messages.ApiVersions;
+using Broker.Protocol.Messages.ConsumerGroupHeartbeat;
 using Broker.Protocol.Messages.CreatePartitions;
 using Broker.Protocol.Messages.CreateTopics;
+using Broker.Protocol.Messages.DeleteGroups;
 using Broker.Protocol.Messages.DeleteTopics;
 using Broker.Protocol.Messages.DescribeConfigs;
+using Broker.Protocol.Messages.DescribeGroups;
 using Broker.Protocol.Messages.Fetch;
+using Broker.Protocol.Messages.FindCoordinator;
+using Broker.Protocol.Messages.LeaveGroup;
+using Broker.Protocol.Messages.ListGroups;
 using Broker.Protocol.Messages.ListOffsets;
 using Broker.Protocol.Messages.Metadata;
+using Broker.Protocol.Messages.OffsetCommit;
+using Broker.Protocol.Messages.OffsetFetch;
 using Broker.Protocol.Messages.Produce;
 
 namespace Broker.Protocol.Tests.Support;
@@ -53,7 +61,7 @@ internal static class Wire
         return output.WrittenSpan.ToArray();
     }
 
-    /// <summary>A valid request frame of every implemented API.</summary>
+    /// <summary>A valid request frame of every API with a codec (<see cref="ApiVersionsTable.Codecs"/>).</summary>
     public static IReadOnlyList<byte[]> EveryRequestFrame() =>
     [
         RequestFrame(SampleMessages.Produce()),
@@ -66,9 +74,17 @@ internal static class Wire
         RequestFrame(SampleMessages.DescribeConfigs()),
         RequestFrame(SampleMessages.AlterConfigs()),
         RequestFrame(SampleMessages.CreatePartitions()),
+        RequestFrame(GroupSampleMessages.OffsetCommit()),
+        RequestFrame(GroupSampleMessages.OffsetFetch()),
+        RequestFrame(GroupSampleMessages.FindCoordinator()),
+        RequestFrame(GroupSampleMessages.LeaveGroup()),
+        RequestFrame(GroupSampleMessages.DescribeGroups()),
+        RequestFrame(GroupSampleMessages.ListGroups()),
+        RequestFrame(GroupSampleMessages.DeleteGroups()),
+        RequestFrame(GroupSampleMessages.Heartbeat()),
     ];
 
-    /// <summary>A valid response frame of every implemented API, with the key a client would expect it for.</summary>
+    /// <summary>A valid response frame of every API with a codec, with the key a client would expect it for.</summary>
     public static IReadOnlyList<(ApiKey ApiKey, byte[] Frame)> EveryResponseFrame() =>
     [
         (ApiKey.Produce, ResponseFrame(SampleMessages.ProduceResult())),
@@ -81,9 +97,20 @@ internal static class Wire
         (ApiKey.DescribeConfigs, ResponseFrame(SampleMessages.DescribeConfigsResult())),
         (ApiKey.AlterConfigs, ResponseFrame(SampleMessages.AlterConfigsResult())),
         (ApiKey.CreatePartitions, ResponseFrame(SampleMessages.CreatePartitionsResult())),
+        (ApiKey.OffsetCommit, ResponseFrame(GroupSampleMessages.OffsetCommitResult())),
+        (ApiKey.OffsetFetch, ResponseFrame(GroupSampleMessages.OffsetFetchResult())),
+        (ApiKey.FindCoordinator, ResponseFrame(GroupSampleMessages.FindCoordinatorResult())),
+        (ApiKey.LeaveGroup, ResponseFrame(GroupSampleMessages.LeaveGroupResult())),
+        (ApiKey.DescribeGroups, ResponseFrame(GroupSampleMessages.DescribeGroupsResult())),
+        (ApiKey.ListGroups, ResponseFrame(GroupSampleMessages.ListGroupsResult())),
+        (ApiKey.DeleteGroups, ResponseFrame(GroupSampleMessages.DeleteGroupsResult())),
+        (ApiKey.ConsumerGroupHeartbeat, ResponseFrame(GroupSampleMessages.HeartbeatResult())),
     ];
 
-    /// <summary>What a server does with a frame whose header passed <see cref="ApiVersionsTable.Check"/>.</summary>
+    /// <summary>
+    /// What a server does with a frame whose header passed <see cref="ApiVersionsTable.Check(ApiKey, short)"/>, for
+    /// every API with a codec (a server serving the group APIs).
+    /// </summary>
     public static object ReadRequest(in RequestFrame frame) => frame.Header.ApiKey switch
     {
         ApiKey.Produce => frame.ReadBody<ProduceRequest>(),
@@ -96,6 +123,14 @@ internal static class Wire
         ApiKey.DescribeConfigs => frame.ReadBody<DescribeConfigsRequest>(),
         ApiKey.AlterConfigs => frame.ReadBody<AlterConfigsRequest>(),
         ApiKey.CreatePartitions => frame.ReadBody<CreatePartitionsRequest>(),
+        ApiKey.OffsetCommit => frame.ReadBody<OffsetCommitRequest>(),
+        ApiKey.OffsetFetch => frame.ReadBody<OffsetFetchRequest>(),
+        ApiKey.FindCoordinator => frame.ReadBody<FindCoordinatorRequest>(),
+        ApiKey.LeaveGroup => frame.ReadBody<LeaveGroupRequest>(),
+        ApiKey.DescribeGroups => frame.ReadBody<DescribeGroupsRequest>(),
+        ApiKey.ListGroups => frame.ReadBody<ListGroupsRequest>(),
+        ApiKey.DeleteGroups => frame.ReadBody<DeleteGroupsRequest>(),
+        ApiKey.ConsumerGroupHeartbeat => frame.ReadBody<ConsumerGroupHeartbeatRequest>(),
         _ => throw new InvalidOperationException($"{frame.Header.ApiKey} passed the version check but has no reader."),
     };
 
@@ -112,6 +147,14 @@ internal static class Wire
         ApiKey.DescribeConfigs => frame.ReadBody<DescribeConfigsResponse>(0),
         ApiKey.AlterConfigs => frame.ReadBody<AlterConfigsResponse>(0),
         ApiKey.CreatePartitions => frame.ReadBody<CreatePartitionsResponse>(0),
+        ApiKey.OffsetCommit => frame.ReadBody<OffsetCommitResponse>(0),
+        ApiKey.OffsetFetch => frame.ReadBody<OffsetFetchResponse>(0),
+        ApiKey.FindCoordinator => frame.ReadBody<FindCoordinatorResponse>(0),
+        ApiKey.LeaveGroup => frame.ReadBody<LeaveGroupResponse>(0),
+        ApiKey.DescribeGroups => frame.ReadBody<DescribeGroupsResponse>(0),
+        ApiKey.ListGroups => frame.ReadBody<ListGroupsResponse>(0),
+        ApiKey.DeleteGroups => frame.ReadBody<DeleteGroupsResponse>(0),
+        ApiKey.ConsumerGroupHeartbeat => frame.ReadBody<ConsumerGroupHeartbeatResponse>(0),
         _ => throw new InvalidOperationException($"No response reader for {apiKey}."),
     };
 
@@ -138,6 +181,22 @@ internal static class Wire
         DescribeConfigsResponse m => Encode(m),
         AlterConfigsResponse m => Encode(m),
         CreatePartitionsResponse m => Encode(m),
+        OffsetCommitRequest m => Encode(m),
+        OffsetFetchRequest m => Encode(m),
+        FindCoordinatorRequest m => Encode(m),
+        LeaveGroupRequest m => Encode(m),
+        DescribeGroupsRequest m => Encode(m),
+        ListGroupsRequest m => Encode(m),
+        DeleteGroupsRequest m => Encode(m),
+        ConsumerGroupHeartbeatRequest m => Encode(m),
+        OffsetCommitResponse m => Encode(m),
+        OffsetFetchResponse m => Encode(m),
+        FindCoordinatorResponse m => Encode(m),
+        LeaveGroupResponse m => Encode(m),
+        DescribeGroupsResponse m => Encode(m),
+        ListGroupsResponse m => Encode(m),
+        DeleteGroupsResponse m => Encode(m),
+        ConsumerGroupHeartbeatResponse m => Encode(m),
         _ => throw new InvalidOperationException($"No encoder for {message.GetType().Name}."),
     };
 
