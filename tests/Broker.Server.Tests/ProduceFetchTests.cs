@@ -37,6 +37,27 @@ public sealed class ProduceFetchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Large_pipelined_produce_requests_are_all_answered_in_order()
+    {
+        using var client = _broker.Connect();
+        await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("bulk", 1));
+        var batch = Requests.Batch(900, valueBytes: 1100); // about 1 MiB per request
+        var ids = new List<int>();
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add(await client.SendOnlyAsync(Requests.Produce("bulk", 0, batch)));
+        }
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            using var frame = await client.ReadFrameAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(ids[i], frame!.Value.CorrelationId);
+            var response = frame.Value.ReadBody<ProduceResponse>(0);
+            Assert.Equal((ErrorCode.None, 900L * i), (response.Topics[0].Partitions[0].ErrorCode, response.Topics[0].Partitions[0].BaseOffset));
+        }
+    }
+
+    [Fact]
     public async Task Metadata_lists_the_broker_and_each_partitions_leader()
     {
         using var client = _broker.Connect();
