@@ -44,7 +44,8 @@ internal sealed class AsyncSignal
             task = _waiter.Task;
         }
 
-        if (timeout > TimeSpan.Zero)
+        // Infinite is -1 ms: without the first test a loop with nothing due would not wait at all, and spin.
+        if (timeout == Timeout.InfiniteTimeSpan || timeout > TimeSpan.Zero)
         {
             try
             {

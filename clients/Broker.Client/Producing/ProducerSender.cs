@@ -28,6 +28,9 @@ internal sealed class ProducerSender
     private readonly MetadataManager _metadata;
     private readonly ConnectionPool _pool;
     private readonly TimeProvider _time;
+    /// <summary>The longest the sender sleeps without a wake-up.</summary>
+    private static readonly TimeSpan IdleWakeInterval = TimeSpan.FromMilliseconds(1);
+
     private readonly AsyncSignal _wake = new();
     private readonly ResiliencePipeline _retry;
     private readonly CancellationTokenSource _abort = new();
@@ -118,6 +121,12 @@ internal sealed class ProducerSender
             var wait = pass.UnknownLeader && (pass.NextDue == Timeout.InfiniteTimeSpan || pass.NextDue > _options.RetryBackoff)
                 ? _options.RetryBackoff
                 : pass.NextDue;
+            if (wait == Timeout.InfiniteTimeSpan || wait > IdleWakeInterval)
+            {
+                // Wake-ups come from appends and completions; this bound keeps a missed one from stalling the
+                // producer, at about a thousand cheap passes a second when idle.
+                wait = IdleWakeInterval;
+            }
             await _wake.WaitAsync(wait, CancellationToken.None).ConfigureAwait(false);
         }
     }

@@ -1,0 +1,140 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using Broker.Client;
+using Broker.Core;
+using Broker.Core.Records;
+
+namespace Broker.Cli.Perf;
+
+/// <summary>
+/// The two halves of <c>perf e2e</c> in one process, sharing one clock: a paced producer that writes each record's
+/// intended send time (Stopwatch ticks, little-endian) into the first 8 bytes of its value, and a consumer that
+/// subtracts it from the time it sees the record. Same process, same clock: no clock skew in the latency.
+/// </summary>
+internal sealed class EndToEndProbe(string topic, long records, int recordSize, SendSchedule schedule) : IAsyncDisposable
+{
+    public const int TimestampBytes = sizeof(long);
+
+    /// <summary>The send time the warm-up record carries: no Stopwatch timestamp is ever 0, so it cannot be a run's.</summary>
+    private const long WarmUpTicks = 0;
+
+    private static readonly TimeSpan WarmUpTimeout = TimeSpan.FromSeconds(10);
+
+    private Producer? _producer;
+    private bool _warmUpReceived;
+    private long _received;
+    private long _sendFailures;
+    private string? _firstError;
+
+    public LatencyHistogram Latency { get; } = new();
+
+    public long Received => Volatile.Read(ref _received);
+
+    public long SendFailures => Volatile.Read(ref _sendFailures);
+
+    public string? FirstError => Volatile.Read(ref _firstError);
+
+    /// <summary>
+    /// Sends one record through the whole path and waits until the consumer sees it, outside the measurement: the
+    /// connections, metadata lookups and first JIT compilations take a few hundred milliseconds, which would
+    /// otherwise be charged to every record scheduled meanwhile.
+    /// </summary>
+    public async Task WarmUpAsync(ProducerOptions options, Consumer consumer, CancellationToken cancellationToken)
+    {
+        _producer = new Producer(options);
+        await _producer.ProduceAsync(topic, new Message(null, new byte[Math.Max(recordSize, TimestampBytes)]), cancellationToken);
+        RecordVisitor visitor = OnWarmUpRecord;
+        var started = Stopwatch.GetTimestamp();
+        while (!_warmUpReceived)
+        {
+            var remaining = WarmUpTimeout - Stopwatch.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                throw new CliException($"the warm-up record was not consumed within {WarmUpTimeout.TotalSeconds} s");
+            }
+
+            await consumer.ConsumeBatchAsync(visitor, remaining, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends every record on the calling thread (it blocks while pacing), then flushes.</summary>
+    public async Task ProduceAsync(CancellationToken cancellationToken)
+    {
+        var producer = _producer ?? throw new InvalidOperationException("WarmUpAsync must complete before ProduceAsync.");
+        var value = Payload.RandomLetters(recordSize);
+        var message = new Message(null, value);
+        Action<DeliveryReport> onDelivery = OnDelivery;
+        for (long i = 0; i < records; i++)
+        {
+            if ((i & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            // The producer copies the value before Produce returns, so the buffer is rewritten for each record.
+            BinaryPrimitives.WriteInt64LittleEndian(value, schedule.WaitForTurn(i));
+            producer.Produce(topic, message, onDelivery);
+        }
+
+        await producer.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Consumes until every record arrived, or until nothing arrives for <paramref name="idleTimeout"/> once
+    /// <paramref name="produced"/> has finished (records lost or failed).
+    /// </summary>
+    public async Task ConsumeAsync(Consumer consumer, Task produced, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    {
+        RecordVisitor visitor = OnRecord;
+        var lastArrival = Stopwatch.GetTimestamp();
+        while (Received < records)
+        {
+            if (await consumer.ConsumeBatchAsync(visitor, TimeSpan.FromMilliseconds(100), cancellationToken) > 0)
+            {
+                lastArrival = Stopwatch.GetTimestamp();
+            }
+            else if (produced.IsCompleted && Stopwatch.GetElapsedTime(lastArrival) > idleTimeout)
+            {
+                return;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_producer is not null)
+        {
+            await _producer.DisposeAsync();
+        }
+    }
+
+    private void OnWarmUpRecord(TopicPartition partition, Record record) =>
+        _warmUpReceived |= record.Value.Length >= TimestampBytes && BinaryPrimitives.ReadInt64LittleEndian(record.Value) == WarmUpTicks;
+
+    private void OnRecord(TopicPartition partition, Record record)
+    {
+        // Records from anyone else producing to the topic carry no send time of ours: they are skipped.
+        if (record.Value.Length < TimestampBytes || Received >= records)
+        {
+            return;
+        }
+
+        var intended = BinaryPrimitives.ReadInt64LittleEndian(record.Value);
+        if (intended == WarmUpTicks)
+        {
+            return;
+        }
+
+        Latency.RecordSince(intended);
+        Volatile.Write(ref _received, _received + 1);
+    }
+
+    private void OnDelivery(DeliveryReport report)
+    {
+        if (!report.IsSuccess)
+        {
+            Interlocked.Increment(ref _sendFailures);
+            Interlocked.CompareExchange(ref _firstError, report.ErrorMessage ?? report.Error.ToString(), null);
+        }
+    }
+}

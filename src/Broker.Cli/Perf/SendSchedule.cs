@@ -1,0 +1,57 @@
+using System.Diagnostics;
+
+namespace Broker.Cli.Perf;
+
+/// <summary>
+/// When each record of a rate-limited run is meant to be sent: record i at start + i / rate. Latency is measured
+/// from that intended time, not from the actual send, so a stall (GC, a full buffer) counts against every record
+/// it delayed instead of silently pausing the clock: no coordinated omission.
+/// </summary>
+internal sealed class SendSchedule
+{
+    /// <summary>Below this wait the pacer yields instead of sleeping: Thread.Sleep(1) lasts about 1.1 ms on Linux,
+    /// so sleeping through short gaps would add a millisecond to the records it delays.</summary>
+    private static readonly long SleepThresholdTicks = Stopwatch.Frequency * 2 / 1000;
+
+    private readonly double _ticksPerRecord;
+    private long _startTicks;
+
+    /// <param name="recordsPerSecond">Target rate; zero or less means unthrottled (send as fast as possible).</param>
+    public SendSchedule(double recordsPerSecond)
+    {
+        _ticksPerRecord = recordsPerSecond > 0 ? Stopwatch.Frequency / recordsPerSecond : 0;
+    }
+
+    public bool IsThrottled => _ticksPerRecord > 0;
+
+    /// <summary>Sets record 0's intended time to now (after warm-up) and returns it. Call before any sender starts.</summary>
+    public long Start() => _startTicks = Stopwatch.GetTimestamp();
+
+    /// <summary>Waits until record <paramref name="index"/> is due and returns its intended send time (ticks).</summary>
+    public long WaitForTurn(long index)
+    {
+        if (!IsThrottled)
+        {
+            return Stopwatch.GetTimestamp();
+        }
+
+        var intended = _startTicks + (long)(index * _ticksPerRecord);
+        while (true)
+        {
+            var ahead = intended - Stopwatch.GetTimestamp();
+            if (ahead <= 0)
+            {
+                return intended;
+            }
+
+            if (ahead > SleepThresholdTicks)
+            {
+                Thread.Sleep(TimeSpan.FromTicks((ahead - (SleepThresholdTicks / 2)) * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+            }
+            else
+            {
+                Thread.Yield(); // gives the core to the producer's sender or the consumer when they have work
+            }
+        }
+    }
+}
