@@ -164,8 +164,8 @@ public sealed class BrokerHost : IAsyncDisposable
         });
         services.AddSingleton(sp =>
         {
-            sp.GetRequiredService<BrokerMetrics>(); // the meter exists before the provider starts listening
-            return Sdk.CreateMeterProviderBuilder().AddMeter(BrokerMetrics.MeterName).AddReader(sp.GetRequiredService<PrometheusTextExporter>().Reader!).Build();
+            var metrics = sp.GetRequiredService<BrokerMetrics>(); // the meter exists before the provider starts listening
+            return Sdk.CreateMeterProviderBuilder().AddMeter(metrics.Meter.Name).AddReader(sp.GetRequiredService<PrometheusTextExporter>().Reader!).Build();
         });
     }
 

@@ -11,6 +11,8 @@ public sealed class BrokerMetrics : IDisposable
 {
     public const string MeterName = "Broker.Server";
 
+    private static int _instances;
+
     private readonly Meter _meter;
     private readonly Counter<long> _bytesIn;
     private readonly Counter<long> _bytesOut;
@@ -21,7 +23,11 @@ public sealed class BrokerMetrics : IDisposable
 
     public BrokerMetrics(IMeterFactory? meterFactory = null)
     {
-        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        // A listener subscribes to meters by name, process-wide. The first broker of a process (in production, the
+        // only one) uses the plain name; further in-process brokers (tests) get their own so metrics do not mix.
+        var instance = Interlocked.Increment(ref _instances);
+        var name = instance == 1 ? MeterName : $"{MeterName}#{instance}";
+        _meter = meterFactory?.Create(name) ?? new Meter(name);
         _bytesIn = _meter.CreateCounter<long>("broker.bytes.in", "By", "Record bytes appended by producers.");
         _bytesOut = _meter.CreateCounter<long>("broker.bytes.out", "By", "Record bytes returned to consumers.");
         _requests = _meter.CreateCounter<long>("broker.requests", "{request}", "Requests handled, by API.");
