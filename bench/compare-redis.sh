@@ -49,12 +49,12 @@ ctl() { dotnet "$work/cli/brokerctl.dll" --bootstrap "127.0.0.1:$port" "$@"; }
 until ctl cluster describe >/dev/null 2>&1; do sleep 0.2; done
 ctl topic create perf --partitions 1 >/dev/null
 broker=$(ctl perf produce --topic perf --num-records "$records" --record-size "$size" --acks 1 --output json \
-  | python3 -c 'import json,sys; print(f"{json.load(sys.stdin)[\"mb_per_sec\"]:.1f}")')
+  | python3 -c 'import json,sys; print("%.1f" % json.load(sys.stdin)["mb_per_sec"])')
 
 redis_memory=$(redis_mb_per_sec "--appendonly no")
 redis_aof=$(redis_mb_per_sec "--appendonly yes --appendfsync everysec")
 
-printf '%-40s %10s %8s\n' "system ($records records of $size B)" "MB/s" "ratio"
+printf '%-40s %10s %8s\n' "system ($records records of $size B)" "MB/s" "broker/x"
 printf '%-40s %10s %8s\n' "broker (brokerctl perf produce, acks=1)" "$broker" "1.00"
 printf '%-40s %10s %8s\n' "redis XADD, no persistence" "$redis_memory" "$(python3 -c "print(f'{$broker/$redis_memory:.2f}')")"
 printf '%-40s %10s %8s\n' "redis XADD, appendonly everysec" "$redis_aof" "$(python3 -c "print(f'{$broker/$redis_aof:.2f}')")"
