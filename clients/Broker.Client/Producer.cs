@@ -151,13 +151,17 @@ public sealed class Producer : IAsyncDisposable
         }
 
         var timestamp = message.TimestampMs ?? _time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (_accumulator.Append(queues.For(partition), message, timestamp, completion, reservedBytes))
+        if (_accumulator.Append(queues.For(partition), message, timestamp, completion, reservedBytes, out var batchOpened))
         {
             if (message.Partition is null && message.Key is null)
             {
                 queues.NextStickyPartition(description.PartitionCount, partition);
             }
 
+            _sender.Wake();
+        }
+        else if (batchOpened)
+        {
             _sender.Wake();
         }
     }

@@ -17,7 +17,7 @@ public class AccumulatorTests
         using var accumulator = Accumulator(batchSize: 1024, linger: TimeSpan.FromSeconds(1));
         var queue = accumulator.Topic("t").For(0);
         var message = new Message(null, new byte[300]);
-        var sealedFull = Enumerable.Range(0, 4).Select(_ => accumulator.Append(queue, message, 0, null, 300)).ToList();
+        var sealedFull = Enumerable.Range(0, 4).Select(i => accumulator.Append(queue, message, 0, null, 300, out _)).ToList();
 
         Assert.Equal([false, false, false, true], sealedFull);
         var pass = new DrainPass();
@@ -31,7 +31,7 @@ public class AccumulatorTests
     public void An_open_batch_waits_for_linger_and_the_pass_says_when_it_is_due()
     {
         using var accumulator = Accumulator(batchSize: 16 * 1024, linger: TimeSpan.FromMilliseconds(5));
-        accumulator.Append(accumulator.Topic("t").For(0), new Message(null, [1]), 0, null, 40);
+        accumulator.Append(accumulator.Topic("t").For(0), new Message(null, [1]), 0, null, 40, out _);
         var pass = new DrainPass();
 
         accumulator.Drain(Leaders("t", 1), everything: false, pass);
@@ -49,10 +49,10 @@ public class AccumulatorTests
         using var accumulator = Accumulator(batchSize: 100, linger: TimeSpan.Zero);
         var queue = accumulator.Topic("t").For(0);
         var pass = new DrainPass();
-        accumulator.Append(queue, new Message(null, new byte[80]), 0, null, 120);
+        accumulator.Append(queue, new Message(null, new byte[80]), 0, null, 120, out _);
         accumulator.Drain(Leaders("t", 1), everything: false, pass);
         var first = Assert.Single(Assert.Single(pass.ByLeader).Value);
-        accumulator.Append(queue, new Message(null, new byte[80]), 0, null, 120);
+        accumulator.Append(queue, new Message(null, new byte[80]), 0, null, 120, out _);
 
         accumulator.Drain(Leaders("t", 1), everything: false, pass);
         Assert.Empty(pass.ByLeader);
@@ -67,7 +67,7 @@ public class AccumulatorTests
     public void A_partition_without_a_known_leader_is_held_and_reported()
     {
         using var accumulator = Accumulator(batchSize: 100, linger: TimeSpan.Zero);
-        accumulator.Append(accumulator.Topic("other").For(0), new Message(null, [1]), 0, null, 40);
+        accumulator.Append(accumulator.Topic("other").For(0), new Message(null, [1]), 0, null, 40, out _);
         var pass = new DrainPass();
 
         accumulator.Drain(Leaders("t", 1), everything: true, pass);
@@ -87,7 +87,7 @@ public class AccumulatorTests
         {
             for (var i = 0; i < 5_000; i++)
             {
-                accumulator.Append(queue, message, i, callback, 150);
+                accumulator.Append(queue, message, i, callback, 150, out _);
             }
         }
 
@@ -119,4 +119,16 @@ public class AccumulatorTests
             Partitions = [.. Enumerable.Range(0, partitions).Select(p => new MetadataResponsePartition { PartitionIndex = p, LeaderId = 0 })],
         }],
     }, allTopics: false);
+
+    [Fact]
+    public void Opening_a_lingering_batch_is_reported_so_the_sender_can_schedule_it()
+    {
+        // Regression: a lingering batch was not reported, so a sender with nothing due slept and never sent it.
+        using var accumulator = Accumulator(batchSize: 1024, linger: TimeSpan.FromSeconds(1));
+        var queue = accumulator.Topic("t").For(0);
+        Assert.False(accumulator.Append(queue, new Message(null, [1]), 0, null, 40, out var opened));
+        Assert.True(opened);
+        accumulator.Append(queue, new Message(null, [2]), 0, null, 40, out opened);
+        Assert.False(opened);
+    }
 }

@@ -29,7 +29,7 @@ internal sealed class ProducerSender
     private readonly ConnectionPool _pool;
     private readonly TimeProvider _time;
     /// <summary>The longest the sender sleeps without a wake-up.</summary>
-    private static readonly TimeSpan IdleWakeInterval = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan IdleWakeInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly AsyncSignal _wake = new();
     private readonly ResiliencePipeline _retry;
@@ -123,8 +123,8 @@ internal sealed class ProducerSender
                 : pass.NextDue;
             if (wait == Timeout.InfiniteTimeSpan || wait > IdleWakeInterval)
             {
-                // Wake-ups come from appends and completions; this bound keeps a missed one from stalling the
-                // producer, at about a thousand cheap passes a second when idle.
+                // Wake-ups come from appends (a batch opened or filled) and completions; the bound is a safety net
+                // against a missed one, at ten cheap passes a second when idle.
                 wait = IdleWakeInterval;
             }
             await _wake.WaitAsync(wait, CancellationToken.None).ConfigureAwait(false);

@@ -36,8 +36,10 @@ internal sealed class RecordAccumulator : IDisposable
     public TopicQueues Topic(string topic) => _topics.GetOrAdd(topic, static name => new TopicQueues(name));
 
     /// <summary>Appends a record whose memory is already reserved.</summary>
+    /// <param name="batchOpened">True when the record opened a new batch: the sender must learn of it even while it
+    /// lingers, since a sender with nothing due sleeps until woken and only it turns the linger into a deadline.</param>
     /// <returns>True when the partition's previous batch was full and sealed: the sender has work, and the sticky partition moves on.</returns>
-    public bool Append(PartitionQueue queue, Message message, long timestampMs, object? completion, long reservedBytes)
+    public bool Append(PartitionQueue queue, Message message, long timestampMs, object? completion, long reservedBytes, out bool batchOpened)
     {
         bool sealedFull = false, opened = false;
         lock (queue.Lock)
@@ -62,6 +64,7 @@ internal sealed class RecordAccumulator : IDisposable
             open.Append(message, timestampMs, completion, reservedBytes);
         }
 
+        batchOpened = opened;
         return sealedFull || (opened && _options.Linger == TimeSpan.Zero);
     }
 
