@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using Broker.Core.Errors;
 using Broker.Protocol;
+using Broker.Protocol.Messages;
+using Broker.Protocol.Messages.AlterConfigs;
 using Broker.Protocol.Messages.ApiVersions;
 using Broker.Protocol.Messages.CreateTopics;
 using Broker.Protocol.Messages.Fetch;
@@ -46,6 +48,24 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(oversize.Topics[0].Partitions[0].ErrorMessage));
         var fetched = await client.SendAsync<FetchRequest, FetchResponse>(Requests.Fetch("strict", 0, 0));
         Assert.Equal(0, fetched.Topics[0].Partitions[0].HighWatermark);
+    }
+
+    [Fact]
+    public async Task A_topic_config_changed_at_run_time_applies_to_the_next_append()
+    {
+        using var client = _broker.Connect();
+        await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("tunable", 1));
+        var batch = Requests.Batch(5, valueBytes: 500);
+        Assert.Equal(ErrorCode.None, (await client.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("tunable", 0, batch))).Topics[0].Partitions[0].ErrorCode);
+
+        var altered = await client.SendAsync<AlterConfigsRequest, AlterConfigsResponse>(new AlterConfigsRequest
+        {
+            Resources = [new AlterConfigsRequestResource { ResourceName = "tunable", Configs = [new ConfigEntry("max.message.bytes", "1000")] }],
+        });
+        Assert.Equal(ErrorCode.None, Assert.Single(altered.Results).ErrorCode);
+
+        var refused = await client.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("tunable", 0, batch));
+        Assert.Equal(ErrorCode.MessageTooLarge, refused.Topics[0].Partitions[0].ErrorCode);
     }
 
     [Fact]

@@ -34,6 +34,22 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task An_idle_connection_is_closed_and_a_busy_one_is_not()
+    {
+        await using var broker = await TestBroker.StartAsync("--ConnectionIdleTimeoutMs=300");
+        using var idle = broker.Connect();
+        using var busy = broker.Connect();
+        for (var i = 0; i < 6; i++)
+        {
+            await busy.SendAsync<ApiVersionsRequest, ApiVersionsResponse>(new ApiVersionsRequest());
+            await Task.Delay(100);
+        }
+
+        Assert.True(await idle.IsClosedByServerAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(ErrorCode.None, (await busy.SendAsync<ApiVersionsRequest, ApiVersionsResponse>(new ApiVersionsRequest())).ErrorCode);
+    }
+
+    [Fact]
     public async Task A_data_directory_of_another_node_is_refused_at_start()
     {
         await using var broker = await TestBroker.StartAsync();

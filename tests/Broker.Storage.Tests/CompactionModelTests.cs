@@ -18,23 +18,8 @@ public class CompactionModelTests(ITestOutputHelper output)
     private const long DeleteRetentionMs = 5_000;
 
     [Fact]
-    public void Random_keyed_appends_and_compactions_agree_with_the_model()
-    {
-        for (var seed = 1; seed <= Seeds; seed++)
-        {
-            var trace = new List<string>();
-            try
-            {
-                Run(seed, trace);
-            }
-            catch (Exception)
-            {
-                output.WriteLine($"Compaction model test failed with seed {seed}. Last steps:");
-                trace.TakeLast(25).ToList().ForEach(output.WriteLine);
-                throw;
-            }
-        }
-    }
+    public void Random_keyed_appends_and_compactions_agree_with_the_model() =>
+        SeededRuns.ForEachSeed(output, "Compaction model test", Seeds, Run);
 
     private static void Run(int seed, List<string> trace)
     {

@@ -14,23 +14,8 @@ public class ModelBasedTests(ITestOutputHelper output)
     private const int StepsPerSeed = 150;
 
     [Fact]
-    public void Random_operations_agree_with_the_model()
-    {
-        for (var seed = 1; seed <= Seeds; seed++)
-        {
-            var trace = new List<string>();
-            try
-            {
-                Run(seed, trace);
-            }
-            catch (Exception)
-            {
-                output.WriteLine($"Model-based test failed with seed {seed}. Last steps:");
-                trace.TakeLast(25).ToList().ForEach(output.WriteLine);
-                throw;
-            }
-        }
-    }
+    public void Random_operations_agree_with_the_model() =>
+        SeededRuns.ForEachSeed(output, "Model-based test", Seeds, Run);
 
     private static void Run(int seed, List<string> trace)
     {

@@ -7,7 +7,6 @@ using Broker.Protocol.Framing;
 using Broker.Protocol.Messages.AlterConfigs;
 using Broker.Protocol.Messages.DescribeConfigs;
 using Broker.Server.Hosting;
-using Broker.Storage;
 using WireResourceType = Broker.Protocol.Messages.ConfigResourceType;
 
 namespace Broker.Server.Handlers;
@@ -19,13 +18,8 @@ namespace Broker.Server.Handlers;
 internal sealed class ConfigHandler
 {
     private readonly BrokerRuntime _runtime;
-    private readonly LogConfig _defaults;
 
-    public ConfigHandler(BrokerRuntime runtime)
-    {
-        _runtime = runtime;
-        _defaults = TopicConfigs.Apply(LogConfig.Default, runtime.Options.TopicDefaults);
-    }
+    public ConfigHandler(BrokerRuntime runtime) => _runtime = runtime;
 
     public ValueTask HandleDescribe(RequestFrame frame, PipeWriter output)
     {
@@ -82,7 +76,7 @@ internal sealed class ConfigHandler
             configs.Add(new DescribeConfigsResponseConfig
             {
                 Name = key,
-                Value = isSet ? value : TopicConfigs.ValueOf(_defaults, key),
+                Value = isSet ? value : TopicConfigs.ValueOf(_runtime.TopicDefaults, key),
                 Source = isSet ? ConfigSource.DynamicTopicConfig : ConfigSource.DefaultConfig,
             });
         }

@@ -54,11 +54,15 @@ public sealed class BrokerRuntime : IHostedService, IDisposable
 
     private LogManager? _logs;
     private int _stopped;
+    private LogConfig? _topicDefaults;
     private ReplicaManager? _replicas;
+
+    /// <summary>The broker-wide topic config defaults (Kafka's, with <see cref="BrokerOptions.TopicDefaults"/> applied).</summary>
+    public LogConfig TopicDefaults => _topicDefaults ?? throw NotStarted();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var defaults = TopicConfigs.Apply(LogConfig.Default, _options.TopicDefaults);
+        var defaults = _topicDefaults = TopicConfigs.Apply(LogConfig.Default, _options.TopicDefaults);
         _logs = LogManager.Open(_options.DataDir, _options.NodeId, defaults, Time);
         _logger.LogInformation("Opened {DataDir} (cluster {ClusterId}, node {NodeId}, {Partitions} partition(s), clean shutdown: {Clean})",
             Path.GetFullPath(_options.DataDir), _logs.ClusterId, _logs.NodeId, _logs.Logs.Count, _logs.HadCleanShutdown);

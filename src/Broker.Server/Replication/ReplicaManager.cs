@@ -184,8 +184,15 @@ public sealed class ReplicaManager
 
         foreach (var (name, topic) in next.Topics)
         {
-            var config = TopicConfigs.Apply(_defaults, next.ConfigOf(ConfigResourceType.Topic, name));
-            var minInsync = next.ConfigOf(ConfigResourceType.Topic, name).TryGetValue(TopicConfigs.MinInsyncReplicas, out var text) ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : TopicConfigs.MinInsyncReplicasDefault;
+            var overrides = next.ConfigOf(ConfigResourceType.Topic, name);
+            if (previous.Topics.TryGetValue(name, out var before) && ReferenceEquals(before, topic)
+                && ReferenceEquals(previous.ConfigOf(ConfigResourceType.Topic, name), overrides))
+            {
+                continue; // images share unchanged parts: nothing about this topic changed
+            }
+
+            var config = TopicConfigs.Apply(_defaults, overrides);
+            var minInsync = overrides.TryGetValue(TopicConfigs.MinInsyncReplicas, out var text) ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : TopicConfigs.MinInsyncReplicasDefault;
             foreach (var registration in topic.Partitions)
             {
                 if (registration.Replicas.Contains(_nodeId))
