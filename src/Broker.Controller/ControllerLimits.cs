@@ -9,4 +9,7 @@ public static class ControllerLimits
 
     /// <summary>Names starting with this are reserved for the broker's internal topics.</summary>
     public const string InternalTopicPrefix = "__";
+
+    /// <summary>True for the broker's own topics (<c>__consumer_offsets</c>, <c>__cluster_metadata</c>).</summary>
+    public static bool IsInternal(string topic) => topic.StartsWith(InternalTopicPrefix, StringComparison.Ordinal);
 }

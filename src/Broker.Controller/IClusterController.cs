@@ -22,9 +22,16 @@ public interface IClusterController
 
     ValueTask<IReadOnlyList<ControllerOutcome>> CreateTopicsAsync(IReadOnlyList<NewTopic> topics, bool validateOnly, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Creates one of the broker's own topics (named with <see cref="ControllerLimits.InternalTopicPrefix"/>, which
+    /// CreateTopics refuses), such as <c>__consumer_offsets</c>. Clients can neither delete nor repartition them.
+    /// </summary>
+    ValueTask<ControllerOutcome> CreateInternalTopicAsync(NewTopic topic, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes topics; internal topics are refused (INVALID_TOPIC_EXCEPTION).</summary>
     ValueTask<IReadOnlyList<ControllerOutcome>> DeleteTopicsAsync(IReadOnlyList<string> names, CancellationToken cancellationToken = default);
 
-    /// <summary>Grows each named topic to <c>TotalCount</c> partitions; shrinking is refused (INVALID_PARTITIONS).</summary>
+    /// <summary>Grows each named topic to <c>TotalCount</c> partitions; shrinking is refused (INVALID_PARTITIONS), and so are internal topics, whose partition count decides where their keys live.</summary>
     ValueTask<IReadOnlyList<ControllerOutcome>> CreatePartitionsAsync(IReadOnlyList<(string Topic, int TotalCount)> topics, bool validateOnly, CancellationToken cancellationToken = default);
 
     ValueTask<IReadOnlyList<ControllerOutcome>> AlterConfigsAsync(IReadOnlyList<(ConfigResource Resource, IReadOnlyList<ConfigChange> Changes)> resources, bool validateOnly, CancellationToken cancellationToken = default);

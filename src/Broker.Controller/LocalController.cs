@@ -63,10 +63,17 @@ public sealed class LocalController : IClusterController, IDisposable
     }
 
     public ValueTask<IReadOnlyList<ControllerOutcome>> CreateTopicsAsync(IReadOnlyList<NewTopic> topics, bool validateOnly, CancellationToken cancellationToken = default) =>
-        ForEachAsync(topics, t => t.Name, PlanCreateTopic, validateOnly, cancellationToken);
+        ForEachAsync(topics, t => t.Name, (image, topic) => PlanCreateTopic(image, topic, internalTopic: false), validateOnly, cancellationToken);
+
+    public async ValueTask<ControllerOutcome> CreateInternalTopicAsync(NewTopic topic, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        var outcomes = await ForEachAsync([topic], t => t.Name, (image, t) => PlanCreateTopic(image, t, internalTopic: true), validateOnly: false, cancellationToken);
+        return outcomes[0];
+    }
 
     public ValueTask<IReadOnlyList<ControllerOutcome>> DeleteTopicsAsync(IReadOnlyList<string> names, CancellationToken cancellationToken = default) =>
-        ForEachAsync(names, n => n, (image, name) => [new RemoveTopicRecord(RequireTopic(image, name).TopicId)], validateOnly: false, cancellationToken);
+        ForEachAsync(names, n => n, (image, name) => [new RemoveTopicRecord(RequireTopic(image, name, "deleted").TopicId)], validateOnly: false, cancellationToken);
 
     public ValueTask<IReadOnlyList<ControllerOutcome>> CreatePartitionsAsync(IReadOnlyList<(string Topic, int TotalCount)> topics, bool validateOnly, CancellationToken cancellationToken = default) =>
         ForEachAsync(topics, t => t.Topic, PlanCreatePartitions, validateOnly, cancellationToken);
@@ -124,12 +131,14 @@ public sealed class LocalController : IClusterController, IDisposable
         ImageChanged?.Invoke(previous, next);
     }
 
-    private IReadOnlyList<MetadataRecord> PlanCreateTopic(MetadataImage image, NewTopic topic)
+    private IReadOnlyList<MetadataRecord> PlanCreateTopic(MetadataImage image, NewTopic topic, bool internalTopic)
     {
         TopicPartition.ValidateTopicName(topic.Name);
-        if (topic.Name.StartsWith(ControllerLimits.InternalTopicPrefix, StringComparison.Ordinal))
+        if (ControllerLimits.IsInternal(topic.Name) != internalTopic)
         {
-            throw new BrokerException(ErrorCode.InvalidTopic, $"Topic names starting with '{ControllerLimits.InternalTopicPrefix}' are reserved for internal topics.");
+            throw new BrokerException(ErrorCode.InvalidTopic, internalTopic
+                ? $"Internal topic names start with '{ControllerLimits.InternalTopicPrefix}'; '{topic.Name}' does not."
+                : $"Topic names starting with '{ControllerLimits.InternalTopicPrefix}' are reserved for internal topics.");
         }
 
         if (image.Topics.ContainsKey(topic.Name))
@@ -157,7 +166,7 @@ public sealed class LocalController : IClusterController, IDisposable
 
     private IReadOnlyList<MetadataRecord> PlanCreatePartitions(MetadataImage image, (string Topic, int TotalCount) request)
     {
-        var topic = RequireTopic(image, request.Topic);
+        var topic = RequireTopic(image, request.Topic, "repartitioned");
         var current = topic.Partitions.Length;
         if (request.TotalCount <= current)
         {
@@ -229,4 +238,16 @@ public sealed class LocalController : IClusterController, IDisposable
 
     private static TopicImage RequireTopic(MetadataImage image, string name) =>
         image.Topics.GetValueOrDefault(name) ?? throw new BrokerException(ErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist.");
+
+    /// <summary>A topic a client may delete or repartition: not one of the broker's internal topics.</summary>
+    private static TopicImage RequireTopic(MetadataImage image, string name, string change)
+    {
+        var topic = RequireTopic(image, name);
+        if (ControllerLimits.IsInternal(name))
+        {
+            throw new BrokerException(ErrorCode.InvalidTopic, $"'{name}' is an internal topic of the broker and cannot be {change}.");
+        }
+
+        return topic;
+    }
 }

@@ -5,8 +5,9 @@ namespace Broker.Protocol;
 /// <summary>
 /// The one table of the API versions this build speaks. ApiVersions responses list <see cref="Supported"/>, the
 /// server checks each request header against it (<see cref="Check(ApiKey, short)"/>) before reading a body, and
-/// every message's Read and Write refuse a version outside <see cref="Codecs"/>, which is <see cref="Supported"/>
-/// plus the APIs whose codecs exist but which the server does not serve yet (<see cref="GroupApis"/>).
+/// every message's Read and Write refuse a version outside <see cref="Codecs"/>. The two are the same table today;
+/// they part when an API's messages are written before the server serves it (as the group APIs were), so clients and
+/// tests can use the messages while the server still answers UNSUPPORTED_VERSION.
 /// </summary>
 public static class ApiVersionsTable
 {
@@ -25,12 +26,7 @@ public static class ApiVersionsTable
         new(ApiKey.CreatePartitions, 0, 0),
     ];
 
-    /// <summary>
-    /// The consumer-group APIs, in key order. Their messages read and write (clients and tests can use them), but
-    /// the server does not serve them until the group coordinator is wired in: a handler-less API that passed
-    /// <see cref="Check(ApiKey, short)"/> would reach the dispatcher's programmer-error path, so until then they
-    /// are absent from <see cref="Supported"/> and answer UNSUPPORTED_VERSION like any reserved key.
-    /// </summary>
+    /// <summary>The consumer-group APIs, in key order, served by the group coordinator.</summary>
     public static IReadOnlyList<ApiVersionRange> GroupApis { get; } =
     [
         new(ApiKey.OffsetCommit, 0, 0),
@@ -44,12 +40,11 @@ public static class ApiVersionsTable
     ];
 
     /// <summary>
-    /// Every API the server serves and ApiVersions advertises, in key order. To serve the group APIs once the
-    /// coordinator handles them: <c>Build(CoreApis, GroupApis)</c>.
+    /// Every API the server serves and ApiVersions advertises, in key order.
     /// </summary>
-    public static IReadOnlyList<ApiVersionRange> Supported { get; } = Build(CoreApis);
+    public static IReadOnlyList<ApiVersionRange> Supported { get; } = Build(CoreApis, GroupApis);
 
-    /// <summary>Every API this build has message codecs for, in key order: <see cref="Supported"/> and those not served yet.</summary>
+    /// <summary>Every API this build has message codecs for, in key order: <see cref="Supported"/> and any not served yet.</summary>
     public static IReadOnlyList<ApiVersionRange> Codecs { get; } = Build(CoreApis, GroupApis);
 
     /// <summary>One table from several lists, in key order.</summary>

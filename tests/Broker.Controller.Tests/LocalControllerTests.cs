@@ -114,6 +114,25 @@ public sealed class LocalControllerTests : IDisposable
         Assert.Equal(controller.Image.Offset, seen[1].Item2);
     }
 
+    [Fact]
+    public async Task Internal_topics_are_created_only_by_the_broker_and_clients_cannot_delete_or_repartition_them()
+    {
+        var controller = await OpenAsync();
+        var byClient = await controller.CreateTopicsAsync([new NewTopic("__consumer_offsets", 3, 1)], validateOnly: false);
+        Assert.Equal(ErrorCode.InvalidTopic, byClient[0].Error);
+
+        var byBroker = await controller.CreateInternalTopicAsync(new NewTopic("__consumer_offsets", 3, 1, new Dictionary<string, string> { ["cleanup.policy"] = "compact" }));
+        Assert.Equal(ErrorCode.None, byBroker.Error);
+        Assert.Equal(3, controller.Image.Topics["__consumer_offsets"].Partitions.Length);
+        Assert.Equal("compact", controller.Image.ConfigOf(ConfigResourceType.Topic, "__consumer_offsets")["cleanup.policy"]);
+        Assert.Equal(ErrorCode.TopicAlreadyExists, (await controller.CreateInternalTopicAsync(new NewTopic("__consumer_offsets", 3, 1))).Error);
+        Assert.Equal(ErrorCode.InvalidTopic, (await controller.CreateInternalTopicAsync(new NewTopic("plain", 1, 1))).Error);
+
+        Assert.Equal(ErrorCode.InvalidTopic, (await controller.DeleteTopicsAsync(["__consumer_offsets"]))[0].Error);
+        Assert.Equal(ErrorCode.InvalidTopic, (await controller.CreatePartitionsAsync([("__consumer_offsets", 6)], validateOnly: false))[0].Error);
+        Assert.True(controller.Image.Topics.ContainsKey("__consumer_offsets"));
+    }
+
     private async Task<LocalController> OpenAsync()
     {
         _logs = LogManager.Open(_dataDir, 1, LogConfig.Default, TimeProvider.System);

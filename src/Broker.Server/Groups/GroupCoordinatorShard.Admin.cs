@@ -43,6 +43,10 @@ public sealed partial class GroupCoordinatorShard
             .OrderBy(l => l.GroupId, StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>The member id of the static member <paramref name="instanceId"/> in a group; null if none.</summary>
+    public string? MemberOfInstance(string groupId, string instanceId) =>
+        _groups.GetValueOrDefault(groupId)?.MemberOfInstance(instanceId);
+
     public IReadOnlyList<GroupDescription> DescribeGroups(IReadOnlyList<string> groupIds)
     {
         ArgumentNullException.ThrowIfNull(groupIds);

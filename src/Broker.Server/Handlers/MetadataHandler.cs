@@ -65,7 +65,7 @@ internal sealed class MetadataHandler
     private static MetadataResponseTopic Describe(TopicImage topic) => new()
     {
         Name = topic.Name,
-        IsInternal = topic.Name.StartsWith(ControllerLimits.InternalTopicPrefix, StringComparison.Ordinal),
+        IsInternal = ControllerLimits.IsInternal(topic.Name),
         Partitions = [.. topic.Partitions.Select(p => new MetadataResponsePartition
         {
             PartitionIndex = p.PartitionIndex,

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Runtime.InteropServices;
+using Broker.Controller;
 using Broker.Core;
 using Broker.Core.Errors;
 using Broker.Protocol.Framing;
@@ -33,9 +34,11 @@ internal sealed class ProduceHandler
         {
             foreach (var partition in topic.Partitions)
             {
-                var append = validAcks
-                    ? replicas.AppendAsync(new TopicPartition(topic.Name, partition.PartitionIndex), MemoryMarshal.AsMemory(partition.Records), acks, cancellationToken)
-                    : ValueTask.FromResult(AppendOutcome.Failed(ErrorCode.InvalidRequiredAcks, $"acks must be 0, 1 or -1 (all), not {acks}."));
+                var append = !validAcks
+                    ? ValueTask.FromResult(AppendOutcome.Failed(ErrorCode.InvalidRequiredAcks, $"acks must be 0, 1 or -1 (all), not {acks}."))
+                    : ControllerLimits.IsInternal(topic.Name)
+                    ? ValueTask.FromResult(AppendOutcome.Failed(ErrorCode.InvalidTopic, $"'{topic.Name}' is an internal topic: only the broker writes to it."))
+                    : replicas.AppendAsync(new TopicPartition(topic.Name, partition.PartitionIndex), MemoryMarshal.AsMemory(partition.Records), acks, cancellationToken);
                 pending.Add((topic, append));
             }
         }

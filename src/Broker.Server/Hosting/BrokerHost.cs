@@ -154,6 +154,7 @@ public sealed class BrokerHost : IAsyncDisposable
         services.AddSingleton<MetadataHandler>();
         services.AddSingleton<AdminHandler>();
         services.AddSingleton<ConfigHandler>();
+        services.AddSingleton<GroupHandler>();
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton<BrokerConnectionHandler>();
         services.AddSingleton(sp =>

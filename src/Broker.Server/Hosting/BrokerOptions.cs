@@ -49,6 +49,9 @@ public sealed class BrokerOptions
     /// <summary>Broker-wide defaults for topic configs, by Kafka name (e.g. "retention.ms": "604800000").</summary>
     public Dictionary<string, string> TopicDefaults { get; set; } = [];
 
+    /// <summary>The group coordinator: the offsets topic, session timeout, heartbeat interval.</summary>
+    public GroupSettings Groups { get; set; } = new();
+
     /// <summary>Interval of the background retention, flush and checkpoint pass.</summary>
     public int MaintenanceIntervalMs { get; set; } = 1000;
 }

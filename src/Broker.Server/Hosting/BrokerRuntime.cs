@@ -1,6 +1,7 @@
 using System.Net;
 using Broker.Controller;
 using Broker.Controller.Configs;
+using Broker.Server.Groups;
 using Broker.Server.Replication;
 using Broker.Server.Telemetry;
 using Broker.Storage;
@@ -49,6 +50,9 @@ public sealed class BrokerRuntime : IHostedService, IDisposable
 
     public ReplicaManager Replicas => _replicas ?? throw NotStarted();
 
+    /// <summary>The group coordinator: the groups whose <c>__consumer_offsets</c> partitions this broker leads.</summary>
+    public GroupCoordinator Groups => _groups ?? throw NotStarted();
+
     /// <summary>The client endpoint this node advertises, once registered.</summary>
     public (string Host, int Port) Advertised { get; private set; }
 
@@ -56,6 +60,7 @@ public sealed class BrokerRuntime : IHostedService, IDisposable
     private int _stopped;
     private LogConfig? _topicDefaults;
     private ReplicaManager? _replicas;
+    private GroupCoordinator? _groups;
 
     /// <summary>The broker-wide topic config defaults (Kafka's, with <see cref="BrokerOptions.TopicDefaults"/> applied).</summary>
     public LogConfig TopicDefaults => _topicDefaults ?? throw NotStarted();
@@ -71,6 +76,11 @@ public sealed class BrokerRuntime : IHostedService, IDisposable
         _controller = LocalController.Open(_metadataLog, new ControllerDefaults(_options.DefaultPartitions, _options.DefaultReplicationFactor, defaults));
         _replicas = new ReplicaManager(_logs, _controller, defaults, _options.NodeId, _loggers.CreateLogger<ReplicaManager>());
         _replicas.Start();
+        var groups = _options.Groups;
+        _groups = new GroupCoordinator(
+            _controller, _replicas, groups.ToCoordinatorOptions(), groups.OffsetsTopicReplicationFactor, groups.OffsetsTopicSegmentBytes,
+            TimeSpan.FromMilliseconds(groups.SessionCheckIntervalMs), _options.NodeId, Time, _loggers);
+        _groups.Start();
         _logs.StartBackgroundTasks(TimeSpan.FromMilliseconds(_options.MaintenanceIntervalMs));
         RegisterGauges();
         return Task.CompletedTask;
@@ -95,17 +105,21 @@ public sealed class BrokerRuntime : IHostedService, IDisposable
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         _ready.TrySetCanceled(CancellationToken.None);
         if (_logs is null || Interlocked.Exchange(ref _stopped, 1) == 1)
         {
-            return Task.CompletedTask;
+            return;
+        }
+
+        if (_groups is not null)
+        {
+            await _groups.DisposeAsync(); // its last writes are committed; it writes nothing after this
         }
 
         _logs.Close();
         _logger.LogInformation("Closed {DataDir} cleanly", _options.DataDir);
-        return Task.CompletedTask;
     }
 
     public void Dispose()

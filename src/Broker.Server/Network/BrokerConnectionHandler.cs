@@ -69,6 +69,7 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
         var output = connection.Transport.Output;
         var codec = new RequestFrameCodec(_runtime.Options.FrameBytesMax);
         var idleTimeout = TimeSpan.FromMilliseconds(_runtime.Options.ConnectionIdleTimeoutMs);
+        var client = ClientHostOf(connection);
         while (true)
         {
             lifetime.CancelAfter(idleTimeout);
@@ -83,7 +84,7 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
                 {
                     using (frame)
                     {
-                        keepOpen = await HandleAsync(frame, output, lifetime.Token);
+                        keepOpen = await HandleAsync(frame, output, client, lifetime.Token);
                     }
                 }
             }
@@ -101,7 +102,7 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
     }
 
     /// <summary>Handles one request; false when the connection must close after the response.</summary>
-    private async ValueTask<bool> HandleAsync(RequestFrame frame, PipeWriter output, CancellationToken cancellationToken)
+    private async ValueTask<bool> HandleAsync(RequestFrame frame, PipeWriter output, string clientHost, CancellationToken cancellationToken)
     {
         var header = frame.Header;
         var started = Stopwatch.GetTimestamp();
@@ -116,7 +117,7 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
 
         try
         {
-            var pending = _dispatcher.DispatchAsync(frame, output, cancellationToken);
+            var pending = _dispatcher.DispatchAsync(frame, output, clientHost, cancellationToken);
             if (!pending.IsCompleted)
             {
                 // This request waits (long poll, fsync): send what earlier pipelined requests produced first.
@@ -138,4 +139,12 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
             _runtime.Metrics.Request(api, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
+
+    /// <summary>The client's address as DescribeGroups shows it (Kafka prints "/" and the IP).</summary>
+    private static string ClientHostOf(ConnectionContext connection) => connection.RemoteEndPoint switch
+    {
+        System.Net.IPEndPoint ip => "/" + ip.Address,
+        { } other => other.ToString() ?? string.Empty,
+        null => string.Empty,
+    };
 }

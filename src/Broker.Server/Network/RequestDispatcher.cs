@@ -14,9 +14,11 @@ internal sealed class RequestDispatcher
     private readonly MetadataHandler _metadata;
     private readonly AdminHandler _admin;
     private readonly ConfigHandler _configs;
+    private readonly GroupHandler _groups;
 
-    public RequestDispatcher(ProduceHandler produce, FetchHandler fetch, MetadataHandler metadata, AdminHandler admin, ConfigHandler configs)
+    public RequestDispatcher(ProduceHandler produce, FetchHandler fetch, MetadataHandler metadata, AdminHandler admin, ConfigHandler configs, GroupHandler groups)
     {
+        _groups = groups;
         _produce = produce;
         _fetch = fetch;
         _metadata = metadata;
@@ -24,7 +26,11 @@ internal sealed class RequestDispatcher
         _configs = configs;
     }
 
-    public ValueTask DispatchAsync(RequestFrame frame, PipeWriter output, CancellationToken cancellationToken) => frame.Header.ApiKey switch
+    /// <param name="frame">The request.</param>
+    /// <param name="output">Where the response goes.</param>
+    /// <param name="clientHost">The client's address, which DescribeGroups shows for each member.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    public ValueTask DispatchAsync(RequestFrame frame, PipeWriter output, string clientHost, CancellationToken cancellationToken) => frame.Header.ApiKey switch
     {
         ApiKey.Produce => _produce.HandleAsync(frame, output, cancellationToken),
         ApiKey.Fetch => _fetch.HandleAsync(frame, output, cancellationToken),
@@ -36,6 +42,14 @@ internal sealed class RequestDispatcher
         ApiKey.CreatePartitions => _admin.HandleCreatePartitionsAsync(frame, output, cancellationToken),
         ApiKey.DescribeConfigs => _configs.HandleDescribe(frame, output),
         ApiKey.AlterConfigs => _configs.HandleAlterAsync(frame, output, cancellationToken),
+        ApiKey.FindCoordinator => _groups.HandleFindCoordinatorAsync(frame, output, cancellationToken),
+        ApiKey.ConsumerGroupHeartbeat => _groups.HandleHeartbeatAsync(frame, output, clientHost, cancellationToken),
+        ApiKey.LeaveGroup => _groups.HandleLeaveGroupAsync(frame, output, cancellationToken),
+        ApiKey.OffsetCommit => _groups.HandleOffsetCommitAsync(frame, output, cancellationToken),
+        ApiKey.OffsetFetch => _groups.HandleOffsetFetchAsync(frame, output, cancellationToken),
+        ApiKey.ListGroups => _groups.HandleListGroupsAsync(frame, output, cancellationToken),
+        ApiKey.DescribeGroups => _groups.HandleDescribeGroupsAsync(frame, output, cancellationToken),
+        ApiKey.DeleteGroups => _groups.HandleDeleteGroupsAsync(frame, output, cancellationToken),
         _ => throw new InvalidOperationException($"{frame.Header.ApiKey} passed the version check but has no handler."),
     };
 }
