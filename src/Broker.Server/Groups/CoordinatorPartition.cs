@@ -144,12 +144,19 @@ internal sealed class CoordinatorPartition : IDisposable
         _shard = null;
     }
 
+    /// <summary>Closes, then frees the buffers once no operation uses them (an append may be in flight: the lane
+    /// is taken in the background, so the controller's thread that calls this never waits).</summary>
     public void Dispose()
     {
         Close();
-        _batch.Dispose();
-        _key.Dispose();
-        _value.Dispose();
+        _ = Task.Run(async () =>
+        {
+            await _lane.WaitAsync(CancellationToken.None);
+            _batch.Dispose();
+            _key.Dispose();
+            _value.Dispose();
+            _lane.Release(); // operations still queued find the partition closed and touch no buffer
+        });
     }
 
     private GroupCoordinatorShard RequireActive() => _status switch
@@ -183,7 +190,15 @@ internal sealed class CoordinatorPartition : IDisposable
 
     private async Task LoadAsync()
     {
-        await _lane.WaitAsync(_stopping);
+        try
+        {
+            await _lane.WaitAsync(_stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // stopping
+        }
+
         try
         {
             if (_status != Status.Loading)
@@ -203,7 +218,7 @@ internal sealed class CoordinatorPartition : IDisposable
                     shard.ListGroups().Count, Partition, records, _time.GetElapsedTime(started).TotalMilliseconds);
             }
         }
-        catch (Exception e) when (e is BrokerException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             if (_status == Status.Loading)
             {

@@ -145,6 +145,7 @@ public sealed class BrokerHost : IAsyncDisposable
     private static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<BrokerOptions>(configuration);
+        services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>(); // after Kestrel's: this one wins
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BrokerMetrics>();
         services.AddSingleton<BrokerRuntime>();
