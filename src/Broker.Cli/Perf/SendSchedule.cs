@@ -13,6 +13,11 @@ internal sealed class SendSchedule
     /// so sleeping through short gaps would add a millisecond to the records it delays.</summary>
     private static readonly long SleepThresholdTicks = Stopwatch.Frequency * 2 / 1000;
 
+    /// <summary>Above this wait the pacer sleeps precisely (<see cref="PreciseSleep"/>) for the wait less this much,
+    /// the timer's usual lateness; below it, it yields. Records that fall due meanwhile go out together on waking,
+    /// each still timed from its own intended send time.</summary>
+    private static readonly long PreciseSleepMarginTicks = Stopwatch.Frequency * 60 / 1_000_000;
+
     private readonly double _ticksPerRecord;
     private long _startTicks;
 
@@ -48,7 +53,7 @@ internal sealed class SendSchedule
             {
                 Thread.Sleep(TimeSpan.FromTicks((ahead - (SleepThresholdTicks / 2)) * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
             }
-            else
+            else if (ahead <= PreciseSleepMarginTicks || !PreciseSleep.Sleep((ahead - PreciseSleepMarginTicks) * 1_000_000 / Stopwatch.Frequency))
             {
                 Thread.Yield(); // gives the core to the producer's sender or the consumer when they have work
             }
