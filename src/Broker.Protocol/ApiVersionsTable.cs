@@ -47,7 +47,7 @@ public static class ApiVersionsTable
     /// Every API the server serves and ApiVersions advertises, in key order. To serve the group APIs once the
     /// coordinator handles them: <c>Build(CoreApis, GroupApis)</c>.
     /// </summary>
-    public static IReadOnlyList<ApiVersionRange> Supported { get; } = Build(CoreApis);
+    public static IReadOnlyList<ApiVersionRange> Supported { get; } = Build(CoreApis, GroupApis);
 
     /// <summary>Every API this build has message codecs for, in key order: <see cref="Supported"/> and those not served yet.</summary>
     public static IReadOnlyList<ApiVersionRange> Codecs { get; } = Build(CoreApis, GroupApis);

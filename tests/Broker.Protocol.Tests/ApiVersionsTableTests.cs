@@ -26,23 +26,23 @@ public class ApiVersionsTableTests
     }
 
     [Fact]
-    public void The_served_table_lists_each_core_api_once_at_version_0_and_no_group_api()
+    public void The_served_table_lists_every_api_once_at_version_0_group_apis_included()
     {
         var keys = ApiVersionsTable.Supported.Select(r => r.ApiKey).ToList();
         Assert.Equal(keys.Distinct().Count(), keys.Count);
-        Assert.Equal(Wire.EveryRequestFrame().Count - ApiVersionsTable.GroupApis.Count, keys.Count);
+        Assert.Equal(Wire.EveryRequestFrame().Count, keys.Count);
         Assert.All(ApiVersionsTable.Supported, r => Assert.Equal((0, 0), ((int)r.MinVersion, (int)r.MaxVersion)));
-        Assert.Empty(keys.Intersect(ApiVersionsTable.GroupApis.Select(r => r.ApiKey)));
+        Assert.Subset(keys.ToHashSet(), ApiVersionsTable.GroupApis.Select(r => r.ApiKey).ToHashSet());
         Assert.Equal(keys.Order(), keys);
     }
 
     [Fact]
-    public void Every_api_key_has_a_codec_and_the_group_apis_are_the_codecs_not_yet_served()
+    public void Every_api_key_has_a_codec_and_every_codec_is_served()
     {
         var codecs = ApiVersionsTable.Codecs.Select(r => r.ApiKey).ToList();
         Assert.Equal(Enum.GetValues<ApiKey>().Order(), codecs);
         Assert.Equal(Wire.EveryRequestFrame().Count, codecs.Count);
-        Assert.Equal(ApiVersionsTable.Build(ApiVersionsTable.Supported, ApiVersionsTable.GroupApis), ApiVersionsTable.Codecs);
+        Assert.Equal(ApiVersionsTable.Supported, ApiVersionsTable.Codecs);
         Assert.Equal(
             [ApiKey.OffsetCommit, ApiKey.OffsetFetch, ApiKey.FindCoordinator, ApiKey.LeaveGroup, ApiKey.DescribeGroups,
                 ApiKey.ListGroups, ApiKey.DeleteGroups, ApiKey.ConsumerGroupHeartbeat],
@@ -60,15 +60,14 @@ public class ApiVersionsTableTests
     }
 
     [Fact]
-    public void Group_apis_are_refused_by_the_server_but_their_codecs_read_and_write_version_0()
+    public void Group_apis_are_served_at_version_0_only()
     {
         foreach (var range in ApiVersionsTable.GroupApis)
         {
-            // Until the coordinator is wired the server answers them like any reserved key.
-            Assert.Equal(ErrorCode.UnsupportedVersion, ApiVersionsTable.Check(range.ApiKey, 0));
-            Assert.Equal(ErrorCode.None, ApiVersionsTable.Check(ApiVersionsTable.Codecs, range.ApiKey, 0));
-            Assert.Equal(ErrorCode.UnsupportedVersion, ApiVersionsTable.Check(ApiVersionsTable.Codecs, range.ApiKey, 1));
-            Assert.False(ApiVersionsTable.TryGetRange(range.ApiKey, out _));
+            Assert.Equal(ErrorCode.None, ApiVersionsTable.Check(range.ApiKey, 0));
+            Assert.Equal(ErrorCode.UnsupportedVersion, ApiVersionsTable.Check(range.ApiKey, 1));
+            Assert.True(ApiVersionsTable.TryGetRange(range.ApiKey, out var served));
+            Assert.Equal(range, served);
         }
 
         var body = Wire.Encode(GroupSampleMessages.Heartbeat());
@@ -82,7 +81,8 @@ public class ApiVersionsTableTests
     [InlineData(ApiKey.Produce, 0, ErrorCode.None)]
     [InlineData(ApiKey.Produce, 1, ErrorCode.UnsupportedVersion)]
     [InlineData(ApiKey.Fetch, -1, ErrorCode.UnsupportedVersion)]
-    [InlineData(ApiKey.FindCoordinator, 0, ErrorCode.UnsupportedVersion)]
+    [InlineData(ApiKey.FindCoordinator, 0, ErrorCode.None)]
+    [InlineData(ApiKey.FindCoordinator, 1, ErrorCode.UnsupportedVersion)]
     [InlineData((ApiKey)4, 0, ErrorCode.InvalidRequest)]
     [InlineData((ApiKey)(-1), 0, ErrorCode.InvalidRequest)]
     public void Check_answers_from_the_header_alone(ApiKey apiKey, short version, ErrorCode expected) =>

@@ -26,7 +26,9 @@ public class PipeConnectionTests
         FrameWriter.WriteRequest(toServer.Writer, 1, "app", 0, SampleMessages.ApiVersions());
         FrameWriter.WriteRequest(toServer.Writer, 2, "app", 0, SampleMessages.Produce(partitions: 4, recordBytes: 3000));
         FrameWriter.WriteRequest(toServer.Writer, 3, "app", 0, SampleMessages.Metadata());
-        FrameWriter.WriteRequest(toServer.Writer, 4, "app", 0, GroupSampleMessages.Heartbeat()); // not served yet
+        var heartbeatV1 = Wire.RequestFrame(GroupSampleMessages.Heartbeat(), correlationId: 4);
+        heartbeatV1[7] = 1; // api_version 1: group APIs are served at version 0 only
+        toServer.Writer.Write(heartbeatV1);
         var unsupported = Wire.RequestFrame(SampleMessages.Metadata(), correlationId: 5);
         unsupported[7] = 5; // api_version 5
         toServer.Writer.Write(unsupported);

@@ -220,8 +220,8 @@ public class RequestFrameCodecTests
         var tooNew = ParseWith(new RequestFrameCodec(), Frame((short)ApiKey.Produce, 9)).Header;
         Assert.Equal(ErrorCode.UnsupportedVersion, ApiVersionsTable.Check(tooNew.ApiKey, tooNew.ApiVersion));
 
-        var reserved = ParseWith(new RequestFrameCodec(), Frame((short)ApiKey.OffsetCommit, 0)).Header;
-        Assert.Equal(ErrorCode.UnsupportedVersion, ApiVersionsTable.Check(reserved.ApiKey, reserved.ApiVersion));
+        var groupTooNew = ParseWith(new RequestFrameCodec(), Frame((short)ApiKey.OffsetCommit, 1)).Header;
+        Assert.Equal(ErrorCode.UnsupportedVersion, ApiVersionsTable.Check(groupTooNew.ApiKey, groupTooNew.ApiVersion));
     }
 
     [Fact]
