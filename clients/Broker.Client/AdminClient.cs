@@ -1,4 +1,5 @@
 using Broker.Client.Admin;
+using Broker.Client.Groups;
 using Broker.Client.Internal;
 using Broker.Client.Metadata;
 using Broker.Client.Network;
@@ -15,8 +16,9 @@ using Broker.Protocol.Messages.ListOffsets;
 namespace Broker.Client;
 
 /// <summary>
-/// Manages topics, partitions and configurations and describes the cluster. Topic changes go to the active
-/// controller when known (any broker forwards them otherwise). Thread-safe.
+/// Manages topics, partitions, configurations and consumer groups, and describes the cluster. Topic changes go to
+/// the active controller when known (any broker forwards them otherwise); group requests go to the group's
+/// coordinator. Thread-safe.
 /// </summary>
 /// <remarks>
 /// Error convention: a method returns its results when every item succeeded and throws
@@ -30,6 +32,7 @@ public sealed class AdminClient : IAsyncDisposable
     private readonly MetadataManager _metadata;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly AdminOffsets _offsets;
+    private readonly AdminGroups _groups;
 
     public AdminClient(AdminClientOptions options)
     {
@@ -39,6 +42,8 @@ public sealed class AdminClient : IAsyncDisposable
         _pool = new ConnectionPool(options.ToConnectionSettings());
         _metadata = new MetadataManager(options, _pool, TimeProvider.System, _lifetime.Token);
         _offsets = new AdminOffsets(_metadata, _pool);
+        var coordinators = new GroupCoordinatorLocator(options, _metadata, _pool, TimeProvider.System);
+        _groups = new AdminGroups(options, _metadata, _pool, coordinators, TimeProvider.System);
     }
 
     private int TimeoutMs => (int)Math.Min(int.MaxValue, _options.OperationTimeout.TotalMilliseconds);
@@ -157,6 +162,38 @@ public sealed class AdminClient : IAsyncDisposable
     public Task<IReadOnlyDictionary<TopicPartition, ListOffsetsResult>> ListOffsetsAsync(
         IReadOnlyDictionary<TopicPartition, OffsetSpec> partitions, CancellationToken cancellationToken = default) =>
         _offsets.ListAsync(partitions, cancellationToken);
+
+    /// <summary>Every consumer group in the cluster (each broker lists those it coordinates), ordered by id.</summary>
+    public Task<IReadOnlyList<GroupListing>> ListGroupsAsync(CancellationToken cancellationToken = default) =>
+        _groups.ListAsync(cancellationToken);
+
+    /// <summary>
+    /// The named groups, in the order given: state, epochs, assignor and members with their assignments. A group
+    /// that does not exist fails with GROUP_ID_NOT_FOUND.
+    /// </summary>
+    public Task<IReadOnlyList<GroupDescription>> DescribeGroupsAsync(IEnumerable<string> groupIds, CancellationToken cancellationToken = default) =>
+        _groups.DescribeAsync(groupIds, cancellationToken);
+
+    /// <summary>Deletes empty groups and their committed offsets; a group with members fails with NON_EMPTY_GROUP.</summary>
+    public Task<IReadOnlyList<AdminItemResult>> DeleteGroupsAsync(IEnumerable<string> groupIds, CancellationToken cancellationToken = default) =>
+        _groups.DeleteAsync(groupIds, cancellationToken);
+
+    /// <summary>
+    /// A group's committed offsets (the next offset to consume): of <paramref name="partitions"/>, with null for
+    /// one without a committed offset, or (null) of every partition the group has committed.
+    /// </summary>
+    public Task<IReadOnlyDictionary<TopicPartition, OffsetAndMetadata?>> ListGroupOffsetsAsync(
+        string groupId, IEnumerable<TopicPartition>? partitions = null, CancellationToken cancellationToken = default) =>
+        _groups.ListOffsetsAsync(groupId, partitions, cancellationToken);
+
+    /// <summary>
+    /// Sets a group's committed offsets, as a tool outside the group. The coordinator accepts this only while the
+    /// group has no members; otherwise every partition fails with UNKNOWN_MEMBER_ID and a message saying to stop the
+    /// group's consumers first.
+    /// </summary>
+    public Task<IReadOnlyList<AdminItemResult>> AlterGroupOffsetsAsync(
+        string groupId, IReadOnlyDictionary<TopicPartition, OffsetAndMetadata> offsets, CancellationToken cancellationToken = default) =>
+        _groups.AlterOffsetsAsync(groupId, offsets, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Broker.Client.Consuming;
+using Broker.Client.Groups;
 using Broker.Client.Metadata;
 using Broker.Client.Network;
 using Broker.Core;
@@ -14,11 +16,12 @@ namespace Broker.Client;
 /// order per partition.
 /// </summary>
 /// <remarks>
-/// Not thread-safe, like Kafka's consumer: one thread (or one async flow) calls Assign, Seek and the consume methods.
-/// Positions are the next offset the application will get; nothing is committed (consumer groups and committed
-/// offsets come with a later issue, and will drive <see cref="SubscriptionState"/> the way Assign does).
+/// Not thread-safe, like Kafka's consumer: one thread (or one async flow) calls Assign or Subscribe, Seek, the commit
+/// methods and the consume methods. Positions are the next offset the application will get. Partitions come from
+/// <see cref="Assign"/> or, with <see cref="ConsumerOptions.GroupId"/>, from the group (<see cref="Subscribe"/>);
+/// the group part lives in Consumer.Groups.cs.
 /// </remarks>
-public sealed class Consumer : IAsyncDisposable
+public sealed partial class Consumer : IAsyncDisposable
 {
     private readonly ConnectionPool _pool;
     private readonly MetadataManager _metadata;
@@ -28,6 +31,9 @@ public sealed class Consumer : IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TimeProvider _time;
     private readonly Queue<ConsumeResult> _decoded = new();
+    private readonly ConsumerOptions _options;
+    private readonly ConsumerGroup? _group;
+    private bool _assignedByApplication;
     private CompletedFetch? _current;
     private long _decodedBatchEnd;
     private int _disposed;
@@ -41,24 +47,39 @@ public sealed class Consumer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        _options = options;
         _time = time;
         _pool = new ConnectionPool(options.ToConnectionSettings());
         _metadata = new MetadataManager(options, _pool, time, _lifetime.Token);
-        _subscription = new SubscriptionState(options.AutoOffsetReset);
-        _fetcher = new Fetcher(options, _subscription, _metadata, _pool, time);
+        _subscription = new SubscriptionState(options.AutoOffsetReset, startFromCommitted: options.GroupId is not null);
+        if (options.GroupId is not null)
+        {
+            var coordinators = new GroupCoordinatorLocator(options, _metadata, _pool, time);
+            // The fetcher is created next (it reads committed offsets through the group); the group wakes it only later.
+            _group = new ConsumerGroup(options, _subscription, _metadata, coordinators, time, () => _fetcher!.Wake());
+        }
+
+        _fetcher = new Fetcher(options, _subscription, _metadata, _pool, time, _group?.CommittedOffsets);
         _fetcher.Start();
     }
 
-    /// <summary>The partitions assigned now.</summary>
+    /// <summary>The partitions assigned now (by <see cref="Assign"/>, or owned in the group).</summary>
     public IReadOnlyList<TopicPartition> Assignment => _subscription.Assignment();
 
     /// <summary>
     /// Reads exactly these partitions from now on. Partitions already assigned keep their positions; new ones start
-    /// where <see cref="ConsumerOptions.AutoOffsetReset"/> says unless <see cref="Seek"/> is called.
+    /// from the group's committed offset when <see cref="ConsumerOptions.GroupId"/> is set, else (or without one)
+    /// where <see cref="ConsumerOptions.AutoOffsetReset"/> says, unless <see cref="Seek"/> is called.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The consumer is subscribed: Assign and Subscribe are exclusive.</exception>
     public void Assign(IEnumerable<TopicPartition> partitions)
     {
         ArgumentNullException.ThrowIfNull(partitions);
+        if (_group?.IsSubscribed == true)
+        {
+            throw new InvalidOperationException("This consumer is subscribed to a group; Assign and Subscribe are exclusive. Call UnsubscribeAsync first.");
+        }
+
         var list = partitions.ToList();
         foreach (var partition in list)
         {
@@ -68,6 +89,7 @@ public sealed class Consumer : IAsyncDisposable
         }
 
         _subscription.Assign(list);
+        _assignedByApplication = list.Count > 0;
         _fetcher.Wake();
     }
 
@@ -121,6 +143,11 @@ public sealed class Consumer : IAsyncDisposable
         var started = _time.GetTimestamp();
         while (true)
         {
+            if (_group is { NeedsAttention: true } group)
+            {
+                await group.AttendAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             if (TryNextRecord(out var result))
             {
                 return result;
@@ -178,6 +205,11 @@ public sealed class Consumer : IAsyncDisposable
         var started = _time.GetTimestamp();
         while (true)
         {
+            if (_group is { NeedsAttention: true } group)
+            {
+                await group.AttendAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             if (TryTakeCurrent())
             {
                 var visited = VisitCurrent(visitor);
@@ -212,12 +244,18 @@ public sealed class Consumer : IAsyncDisposable
             return;
         }
 
+        // The group goes first: committing and leaving need the connections and the positions.
+        var listenerError = _group is null ? null : await _group.CloseAsync().ConfigureAwait(false);
         await _fetcher.StopAsync().ConfigureAwait(false);
         _current?.Release();
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _pool.DisposeAsync().ConfigureAwait(false);
         _reader.Dispose();
         _lifetime.Dispose();
+        if (listenerError is not null)
+        {
+            ExceptionDispatchInfo.Throw(listenerError);
+        }
     }
 
     private void SeekToReset(IEnumerable<TopicPartition> partitions, AutoOffsetReset reset)
@@ -246,7 +284,10 @@ public sealed class Consumer : IAsyncDisposable
             return false;
         }
 
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        // A group member also wakes when the group needs the application's thread (a new assignment to reconcile).
+        using var wait = _group is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token)
+            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token, _group.AttentionToken);
         wait.CancelAfter(remaining);
         try
         {
@@ -256,7 +297,7 @@ public sealed class Consumer : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_lifetime.IsCancellationRequested)
         {
-            return false;
+            return _group?.NeedsAttention == true;
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using Broker.Client.Groups;
 using Broker.Client.Internal;
 using Broker.Client.Metadata;
 using Broker.Client.Network;
@@ -12,7 +14,8 @@ namespace Broker.Client.Consuming;
 /// The consumer's background loop. Per broker it keeps one Fetch in flight while the application works through the
 /// previous response (fetch-ahead), and at most <see cref="FetchAheadResponsesMax"/> responses from a broker are held
 /// at once, which bounds buffered memory to about that many times <see cref="ConsumerOptions.FetchMaxBytes"/> per
-/// broker. Partitions without a position are looked up with ListOffsets first (<see cref="OffsetResetter"/>).
+/// broker. Partitions without a position are looked up first: the group's committed offset
+/// (<see cref="CommittedOffsetLoader"/>), then ListOffsets for the reset (<see cref="OffsetResetter"/>).
 /// </summary>
 internal sealed class Fetcher
 {
@@ -27,13 +30,17 @@ internal sealed class Fetcher
     private readonly ConnectionPool _pool;
     private readonly TimeProvider _time;
     private readonly OffsetResetter _resetter;
+    private readonly CommittedOffsetLoader? _committedLoader;
     private readonly AsyncSignal _wake = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Channel<CompletedFetch> _completed = Channel.CreateUnbounded<CompletedFetch>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = true });
     private int _rotation;
     private Task _loop = Task.CompletedTask;
 
-    public Fetcher(ConsumerOptions options, SubscriptionState subscription, MetadataManager metadata, ConnectionPool pool, TimeProvider time)
+    /// <param name="committedOffsets">Where new partitions' committed offsets are read; null for a consumer without a group id.</param>
+    public Fetcher(
+        ConsumerOptions options, SubscriptionState subscription, MetadataManager metadata, ConnectionPool pool, TimeProvider time,
+        CommittedOffsetSource? committedOffsets = null)
     {
         _options = options;
         _subscription = subscription;
@@ -41,6 +48,7 @@ internal sealed class Fetcher
         _pool = pool;
         _time = time;
         _resetter = new OffsetResetter(options, subscription, metadata, pool, this);
+        _committedLoader = committedOffsets is null ? null : new CommittedOffsetLoader(subscription, committedOffsets, this);
     }
 
     public ChannelReader<CompletedFetch> Completed => _completed.Reader;
@@ -91,11 +99,18 @@ internal sealed class Fetcher
     {
         var fetches = new Dictionary<BrokerEndpoint, List<FetchTarget>>();
         var resets = new Dictionary<BrokerEndpoint, List<FetchTarget>>();
+        var committed = new List<FetchTarget>();
         while (!_stop.IsCancellationRequested)
         {
             fetches.Clear();
             resets.Clear();
-            var waiting = Plan(fetches, resets);
+            committed.Clear();
+            var waiting = Plan(fetches, resets, committed);
+            if (committed.Count > 0)
+            {
+                _ = _committedLoader!.LoadAsync([.. committed], _stop.Token);
+            }
+
             foreach (var (node, targets) in resets)
             {
                 _ = _resetter.ResetAsync(node, [.. targets], _stop.Token);
@@ -116,7 +131,7 @@ internal sealed class Fetcher
     }
 
     /// <summary>Chooses this pass's requests. Returns true when some partition waits on a backoff or an unknown leader.</summary>
-    private bool Plan(Dictionary<BrokerEndpoint, List<FetchTarget>> fetches, Dictionary<BrokerEndpoint, List<FetchTarget>> resets)
+    private bool Plan(Dictionary<BrokerEndpoint, List<FetchTarget>> fetches, Dictionary<BrokerEndpoint, List<FetchTarget>> resets, List<FetchTarget> committed)
     {
         var waiting = false;
         var now = _time.GetTimestamp();
@@ -125,9 +140,18 @@ internal sealed class Fetcher
         {
             foreach (var state in _subscription.All)
             {
-                if (state.BackoffUntil > now || state.Resetting || state.FetchInFlight)
+                if (state.BackoffUntil > now || state.Resetting || state.FetchInFlight || state.Revoking)
                 {
                     waiting |= state.BackoffUntil > now;
+                    continue;
+                }
+
+                if (state.NeedsCommittedOffset)
+                {
+                    // Read from the group's coordinator, so no leader is needed yet.
+                    Debug.Assert(_committedLoader is not null, "Only a consumer with a group id starts partitions from committed offsets.");
+                    state.Resetting = true;
+                    committed.Add(new FetchTarget(state, state.Epoch, PartitionFetchState.Unknown));
                     continue;
                 }
 

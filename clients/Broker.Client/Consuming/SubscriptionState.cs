@@ -9,11 +9,13 @@ namespace Broker.Client.Consuming;
 /// only for a few field reads and writes.
 /// </summary>
 /// <remarks>
-/// Today <see cref="Assign"/> is the only way partitions arrive. Consumer groups (a later issue) will drive the same
-/// state from the group's assignment: a subscription's assigned partitions come and go through Assign, and committed
-/// offsets seed positions the way <see cref="PartitionFetchState.SeekTo"/> does.
+/// Partitions arrive through <see cref="Assign"/> (the application's choice) or, for a group member, through
+/// <see cref="AddLocked"/> and <see cref="RemoveLocked"/> as the group's assignment changes; the group's membership
+/// state shares <see cref="Lock"/>, so the partitions read here are always the ones the member reports owning. With
+/// <c>startFromCommitted</c> (the consumer has a group id) a new partition first looks up the group's committed
+/// offset, and only without one starts where the default reset says.
 /// </remarks>
-internal sealed class SubscriptionState(AutoOffsetReset defaultReset)
+internal sealed class SubscriptionState(AutoOffsetReset defaultReset, bool startFromCommitted = false)
 {
     private readonly Dictionary<TopicPartition, PartitionFetchState> _partitions = [];
     private readonly Dictionary<BrokerEndpoint, int> _bufferedByNode = [];
@@ -34,15 +36,37 @@ internal sealed class SubscriptionState(AutoOffsetReset defaultReset)
                 _partitions.Remove(gone);
             }
 
-            foreach (var partition in wanted)
+            AddLocked(wanted);
+        }
+    }
+
+    /// <summary>Adds partitions not assigned yet, without a position. Call with <see cref="Lock"/> held.</summary>
+    public void AddLocked(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            if (!_partitions.ContainsKey(partition))
             {
-                if (!_partitions.ContainsKey(partition))
+                _partitions[partition] = new PartitionFetchState(partition)
                 {
-                    _partitions[partition] = new PartitionFetchState(partition) { PendingReset = DefaultReset };
-                }
+                    PendingReset = startFromCommitted ? null : DefaultReset,
+                    NeedsCommittedOffset = startFromCommitted,
+                };
             }
         }
     }
+
+    /// <summary>Drops partitions; their buffered records are discarded as the application reaches them. Call with <see cref="Lock"/> held.</summary>
+    public void RemoveLocked(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _partitions.Remove(partition);
+        }
+    }
+
+    /// <summary>The assigned partitions. Call with <see cref="Lock"/> held.</summary>
+    public IReadOnlyCollection<TopicPartition> AssignmentLocked => _partitions.Keys;
 
     public IReadOnlyList<TopicPartition> Assignment()
     {

@@ -2,6 +2,7 @@ using Broker.Client.Admin;
 using Broker.Client.Internal;
 using Broker.Client.Network;
 using Broker.Core.Errors;
+using Broker.Protocol.Messages;
 using Broker.Protocol.Messages.Metadata;
 
 namespace Broker.Client.Metadata;
@@ -194,23 +195,35 @@ internal sealed class MetadataManager
         }
     }
 
-    /// <summary>Sends Metadata to the known brokers, then the bootstrap servers, until one answers.</summary>
-    private async Task<MetadataResponse> SendAsync(IReadOnlyList<string>? topics, CancellationToken cancellationToken)
+    private Task<MetadataResponse> SendAsync(IReadOnlyList<string>? topics, CancellationToken cancellationToken) =>
+        SendToAnyBrokerAsync<MetadataRequest, MetadataResponse>(
+            new MetadataRequest { Topics = topics, AllowAutoTopicCreation = false }, static r => r.ErrorCode, cancellationToken);
+
+    /// <summary>
+    /// Sends a request any broker can answer (Metadata, FindCoordinator) to the known brokers, then the bootstrap
+    /// servers, until one answers. A broker whose answer <paramref name="errorOf"/> finds an error is skipped like
+    /// an unreachable one; with <paramref name="errorOf"/> null the first answer is returned whatever it says.
+    /// </summary>
+    /// <exception cref="BrokerException">No broker answered (retriable <see cref="ClientErrors.ConnectionLost"/>).</exception>
+    public async Task<TResponse> SendToAnyBrokerAsync<TRequest, TResponse>(
+        TRequest request, Func<TResponse, ErrorCode>? errorOf, CancellationToken cancellationToken)
+        where TRequest : IRequestMessage<TRequest>
+        where TResponse : IResponseMessage<TResponse>
     {
-        var request = new MetadataRequest { Topics = topics, AllowAutoTopicCreation = false };
         Exception? last = null;
         foreach (var endpoint in Candidates())
         {
             try
             {
                 var connection = await _pool.GetAsync(endpoint, cancellationToken).ConfigureAwait(false);
-                var response = await connection.RequestAsync<MetadataRequest, MetadataResponse>(request, cancellationToken).ConfigureAwait(false);
-                if (response.ErrorCode == ErrorCode.None)
+                var response = await connection.RequestAsync<TRequest, TResponse>(request, cancellationToken).ConfigureAwait(false);
+                var error = errorOf?.Invoke(response) ?? ErrorCode.None;
+                if (error == ErrorCode.None)
                 {
                     return response;
                 }
 
-                last = ClientErrors.Describe(response.ErrorCode, null, $"Metadata from broker {endpoint}");
+                last = ClientErrors.Describe(error, null, $"{TRequest.ApiKey} from broker {endpoint}");
             }
             catch (BrokerException e) when (e.IsRetriable)
             {
@@ -218,7 +231,7 @@ internal sealed class MetadataManager
             }
         }
 
-        throw new BrokerException(ClientErrors.ConnectionLost, $"No broker answered a Metadata request: {last?.Message}", last!);
+        throw new BrokerException(ClientErrors.ConnectionLost, $"No broker answered a {TRequest.ApiKey} request: {last?.Message}", last!);
     }
 
     private List<BrokerEndpoint> Candidates()

@@ -4,7 +4,6 @@ using Broker.Client.Network;
 using Broker.Core.Errors;
 using Broker.Protocol.Messages.Produce;
 using Polly;
-using Polly.Retry;
 
 namespace Broker.Client.Producing;
 
@@ -289,24 +288,11 @@ internal sealed class ProducerSender
     }
 
     private static ResiliencePipeline BuildRetryPipeline(ProducerOptions options, MetadataManager metadata, TimeProvider time) =>
-        new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
+        ClientRetry.Pipeline(options, time, options.Retries, e =>
+        {
+            if (ClientErrors.NeedsMetadataRefresh(e.Code))
             {
-                ShouldHandle = new PredicateBuilder().Handle<BrokerException>(e => e.IsRetriable),
-                MaxRetryAttempts = Math.Max(1, options.Retries),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBackoff,
-                MaxDelay = options.RetryBackoffMax,
-                OnRetry = args =>
-                {
-                    if (args.Outcome.Exception is BrokerException e && ClientErrors.NeedsMetadataRefresh(e.Code))
-                    {
-                        metadata.RequestRefresh();
-                    }
-
-                    return default;
-                },
-            })
-            .Build();
+                metadata.RequestRefresh();
+            }
+        });
 }

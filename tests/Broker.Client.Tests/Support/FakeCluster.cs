@@ -17,6 +17,7 @@ public sealed class FakeCluster : IAsyncDisposable
 
     public FakeCluster(int brokers = 1)
     {
+        Groups = new FakeGroupCoordinator(this);
         Brokers = [.. Enumerable.Range(0, brokers).Select(id => new FakeBroker(this, id))];
         foreach (var broker in Brokers)
         {
@@ -25,6 +26,9 @@ public sealed class FakeCluster : IAsyncDisposable
     }
 
     public IReadOnlyList<FakeBroker> Brokers { get; }
+
+    /// <summary>The group coordinator every broker answers group requests with.</summary>
+    public FakeGroupCoordinator Groups { get; }
 
     public string BootstrapServers => string.Join(",", Brokers.Select(b => $"127.0.0.1:{b.Port}"));
 
@@ -36,6 +40,9 @@ public sealed class FakeCluster : IAsyncDisposable
 
     /// <summary>When set and true for a request, the broker closes the connection instead of answering it.</summary>
     public Func<ApiKey, bool>? DropConnectionOn { get; set; }
+
+    /// <summary>False: ApiVersions leaves the group APIs out, as a broker from before consumer groups did.</summary>
+    public bool ServesGroupApis { get; set; } = true;
 
     /// <summary>Held before answering each Produce: lets a test keep requests in flight.</summary>
     public TimeSpan ProduceDelay { get; set; }

@@ -33,7 +33,9 @@ internal sealed class FakeRequestHandler(FakeCluster cluster, FakeBroker broker)
         switch (api)
         {
             case ApiKey.ApiVersions:
-                Write(output, id, ApiVersionsResponse.FromTable());
+                Write(output, id, cluster.ServesGroupApis
+                    ? ApiVersionsResponse.FromTable()
+                    : new ApiVersionsResponse { ApiKeys = [.. ApiVersionsTable.Supported.Where(r => !FakeGroupCoordinator.IsGroupApi(r.ApiKey))] });
                 break;
             case ApiKey.Metadata:
                 Write(output, id, Metadata(frame.ReadBody<MetadataRequest>()));
@@ -57,6 +59,9 @@ internal sealed class FakeRequestHandler(FakeCluster cluster, FakeBroker broker)
                 break;
             case ApiKey.ListOffsets:
                 Write(output, id, ListOffsets(frame.ReadBody<ListOffsetsRequest>()));
+                break;
+            case var _ when FakeGroupCoordinator.IsGroupApi(api):
+                cluster.Groups.Answer(frame, broker.NodeId, output);
                 break;
             default:
                 FakeAdminHandler.Answer(cluster, frame, output);
