@@ -24,6 +24,13 @@ namespace Broker.Client;
 public sealed partial class Consumer : IAsyncDisposable
 {
     private readonly ConnectionPool _pool;
+
+    /// <summary>
+    /// Connections for the group's requests (heartbeats, commits, committed offsets), apart from the fetch
+    /// connections: a broker answers one connection's requests in order, so a commit sent behind a long-polling fetch
+    /// would wait out the fetch's max wait. Kafka's consumer keeps its coordinator connection apart for the same reason.
+    /// </summary>
+    private readonly ConnectionPool? _groupPool;
     private readonly MetadataManager _metadata;
     private readonly SubscriptionState _subscription;
     private readonly Fetcher _fetcher;
@@ -54,7 +61,8 @@ public sealed partial class Consumer : IAsyncDisposable
         _subscription = new SubscriptionState(options.AutoOffsetReset, startFromCommitted: options.GroupId is not null);
         if (options.GroupId is not null)
         {
-            var coordinators = new GroupCoordinatorLocator(options, _metadata, _pool, time);
+            _groupPool = new ConnectionPool(options.ToConnectionSettings());
+            var coordinators = new GroupCoordinatorLocator(options, _metadata, _groupPool, time);
             // The fetcher is created next (it reads committed offsets through the group); the group wakes it only later.
             _group = new ConsumerGroup(options, _subscription, _metadata, coordinators, time, () => _fetcher!.Wake());
         }
@@ -250,6 +258,11 @@ public sealed partial class Consumer : IAsyncDisposable
         _current?.Release();
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _pool.DisposeAsync().ConfigureAwait(false);
+        if (_groupPool is not null)
+        {
+            await _groupPool.DisposeAsync().ConfigureAwait(false);
+        }
+
         _reader.Dispose();
         _lifetime.Dispose();
         if (listenerError is not null)

@@ -11,11 +11,13 @@ namespace Broker.IntegrationTests;
 public sealed class BrokerProcess : IDisposable
 {
     private readonly string _dataDir;
+    private readonly string[] _extraArgs;
     private Process? _process;
 
-    public BrokerProcess(string dataDir)
+    public BrokerProcess(string dataDir, params string[] extraArgs)
     {
         _dataDir = dataDir;
+        _extraArgs = extraArgs;
         Port = FreePort();
     }
 
@@ -34,6 +36,11 @@ public sealed class BrokerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var arg in _extraArgs)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the broker process.");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

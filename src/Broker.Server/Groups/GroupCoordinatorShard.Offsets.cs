@@ -23,7 +23,7 @@ public sealed partial class GroupCoordinatorShard
         if (refusal != ErrorCode.None)
         {
             return new GroupOperationResult<OffsetCommitOutput>(
-                new OffsetCommitOutput(input.Partitions.Select(p => new PartitionResult(p.Partition, refusal)).ToList()), []);
+                new OffsetCommitOutput(input.Partitions.Select(p => new PartitionResult(p.Partition, refusal)).ToList(), refusal), []);
         }
 
         var records = new List<GroupRecord>(input.Partitions.Count);

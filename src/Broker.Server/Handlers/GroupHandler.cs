@@ -157,13 +157,16 @@ internal sealed class GroupHandler
             }
         }
 
-        ErrorCode failure = ErrorCode.None;
+        // Refusals of the whole request (coordinator errors, a stale or unknown member) come alone, with no topics:
+        // nothing was committed.
+        var refusal = ErrorCode.None;
         if (entries.Count > 0)
         {
             try
             {
                 var input = new OffsetCommitInput(request.GroupId, request.MemberId ?? string.Empty, request.GenerationIdOrMemberEpoch, entries);
                 var committed = await Coordinator.PartitionOf(request.GroupId).WriteAsync((shard, now) => shard.CommitOffsets(input, now), cancellationToken);
+                refusal = committed.Error;
                 foreach (var result in committed.Partitions)
                 {
                     errors[result.Partition] = result.Error;
@@ -171,20 +174,20 @@ internal sealed class GroupHandler
             }
             catch (BrokerException e)
             {
-                failure = e.Code;
+                refusal = e.Code;
             }
         }
 
-        var response = new OffsetCommitResponse
-        {
-            Topics = [.. request.Topics.Select(t => new OffsetCommitResponseTopic
+        var response = refusal != ErrorCode.None
+            ? new OffsetCommitResponse { ErrorCode = refusal }
+            : new OffsetCommitResponse
             {
-                Name = t.Name,
-                Partitions = [.. t.Partitions.Select(p => new OffsetCommitResponsePartition(
-                    p.PartitionIndex,
-                    errors.GetValueOrDefault(new TopicPartition(t.Name, p.PartitionIndex)) is var e && e != ErrorCode.None ? e : failure))],
-            })],
-        };
+                Topics = [.. request.Topics.Select(t => new OffsetCommitResponseTopic
+                {
+                    Name = t.Name,
+                    Partitions = [.. t.Partitions.Select(p => new OffsetCommitResponsePartition(p.PartitionIndex, errors[new TopicPartition(t.Name, p.PartitionIndex)]))],
+                })],
+            };
         Respond(frame, output, response);
     }
 

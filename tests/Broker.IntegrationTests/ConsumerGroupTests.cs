@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using Broker.Client;
+using Broker.Client.Admin;
+using Broker.Core;
+using Broker.Server.Hosting;
+using Xunit.Abstractions;
+
+namespace Broker.IntegrationTests;
+
+/// <summary>
+/// Consumer groups end to end: the real broker, the real consumer, members joining, leaving and the broker
+/// restarting while a producer writes. Asserts the group's promises (every record processed, no partition owned twice,
+/// commits never backwards, a restarted group resumes from its commits) and prints how long partitions took to move
+/// and how long members that kept theirs paused (bench/RESULTS.md quotes them).
+/// </summary>
+public sealed class ConsumerGroupTests(ITestOutputHelper output)
+{
+    private const int Partitions = 12;
+
+    /// <summary>Short session for the crash paths; a 100 ms heartbeat as a fast test clock.</summary>
+    private static readonly string[] GroupSettings =
+    [
+        "--Groups:HeartbeatIntervalMs=100", "--Groups:SessionTimeoutMs=3000", "--Groups:OffsetsTopicPartitions=5",
+    ];
+
+    [Fact]
+    public async Task Three_members_share_twelve_partitions_through_joins_and_leaves_and_a_new_member_resumes_from_the_commits()
+    {
+        using var dataDir = new TempDirectory();
+        await using var broker = await BrokerHost.StartAsync(["--data-dir", dataDir.Path, "--listen", "127.0.0.1:0", "--http-listen", "", "--Logging:LogLevel:Default=Warning", .. GroupSettings]);
+        var bootstrap = $"127.0.0.1:{broker.ClientEndPoint.Port}";
+        await CreateTopicAsync(bootstrap, "clicks");
+
+        await using var run = new GroupHarness(bootstrap, "clicks", "click-counters", Partitions);
+        run.StartProducing(recordsPerSecond: 5_000);
+        run.StartWatchingCommits();
+
+        var a = run.StartMember("a");
+        await run.WaitUntilAsync(() => a.Owned.Count == Partitions, TimeSpan.FromSeconds(30), "the first member owns every partition");
+        var b = run.StartMember("b");
+        var c = run.StartMember("c");
+        await run.WaitUntilAsync(() => a.Owned.Count == 4 && b.Owned.Count == 4 && c.Owned.Count == 4, TimeSpan.FromSeconds(30), "three members own four partitions each");
+
+        // A clean leave: b's partitions go to a and c, whose own partitions must not pause.
+        var moved = b.Owned;
+        var kept = a.Owned.Concat(c.Owned).ToList();
+        await Task.Delay(500);
+        var left = Stopwatch.GetTimestamp();
+        await b.DisposeAsync();
+        await run.WaitUntilAsync(() => moved.All(p => run.LastProcessed(p) > left), TimeSpan.FromSeconds(30), "b's partitions are consumed again");
+        var reassignment = moved.Max(p => TimeSpan.FromTicks((run.LastProcessed(p) - left) * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+        var pause = await LongestGapAsync(run, kept, TimeSpan.FromSeconds(1));
+        output.WriteLine($"clean leave: partitions consumed again after {reassignment.TotalMilliseconds:F0} ms; longest gap on kept partitions in the next second {pause.TotalMilliseconds:F0} ms");
+
+        // A join: d takes partitions from a and c only as they release them.
+        var d = run.StartMember("d");
+        await run.WaitUntilAsync(() => d.Owned.Count == 4 && a.Owned.Count == 4 && c.Owned.Count == 4, TimeSpan.FromSeconds(30), "the joiner owns its share");
+
+        await run.StopBackgroundAsync();
+        await run.WaitUntilAsync(() => run.ProcessedDistinct >= run.Acknowledged, TimeSpan.FromSeconds(60), "every acknowledged record is processed");
+        await a.DisposeAsync();
+        await c.DisposeAsync();
+        await d.DisposeAsync();
+
+        Assert.Empty(run.Violations);
+        Assert.Empty(run.UnprocessedRecords());
+
+        // The members committed on close: a new member starts exactly where they stopped.
+        await AssertResumesFromCommitsAsync(bootstrap, "clicks", "click-counters");
+    }
+
+    [Fact]
+    public async Task The_group_carries_on_through_a_kill_9_of_the_broker_from_its_offsets_topic()
+    {
+        using var dataDir = new TempDirectory();
+        using var broker = new BrokerProcess(dataDir.Path, GroupSettings);
+        broker.Start();
+        await CreateTopicAsync(broker.Bootstrap, "payments");
+
+        await using var run = new GroupHarness(broker.Bootstrap, "payments", "settlement", Partitions);
+        run.StartProducing(recordsPerSecond: 2_000);
+        run.StartWatchingCommits();
+        var a = run.StartMember("a");
+        var b = run.StartMember("b");
+        await run.WaitUntilAsync(() => a.Owned.Count == 6 && b.Owned.Count == 6, TimeSpan.FromSeconds(30), "two members own six partitions each");
+        await Task.Delay(1000);
+
+        broker.Kill();
+        broker.Start();
+        var restarted = Stopwatch.GetTimestamp();
+
+        // The members' sessions outlive the restart; the coordinator reloads them and they keep their partitions.
+        await run.WaitUntilAsync(() => Enumerable.Range(0, Partitions).All(p => run.LastProcessed(p) > restarted), TimeSpan.FromSeconds(60), "every partition is consumed after the restart");
+        output.WriteLine($"broker kill -9 and restart: every partition consumed again {Stopwatch.GetElapsedTime(restarted).TotalMilliseconds:F0} ms after the broker listened");
+
+        await run.StopBackgroundAsync();
+        await run.WaitUntilAsync(() => run.ProcessedDistinct >= run.Acknowledged, TimeSpan.FromSeconds(60), "every acknowledged record is processed");
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+
+        Assert.Empty(run.Violations);
+        Assert.Empty(run.UnprocessedRecords());
+        await AssertResumesFromCommitsAsync(broker.Bootstrap, "payments", "settlement");
+    }
+
+    private static async Task CreateTopicAsync(string bootstrap, string topic)
+    {
+        await using var admin = new AdminClient(new AdminClientOptions { BootstrapServers = bootstrap });
+        await admin.CreateTopicsAsync([new TopicSpecification(topic, Partitions)]);
+    }
+
+    /// <summary>The longest time, over <paramref name="window"/>, that any of <paramref name="partitions"/> went without a record processed.</summary>
+    private static async Task<TimeSpan> LongestGapAsync(GroupHarness run, IReadOnlyList<int> partitions, TimeSpan window)
+    {
+        var longest = 0L;
+        var until = Stopwatch.GetTimestamp() + (long)(window.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            var now = Stopwatch.GetTimestamp();
+            longest = Math.Max(longest, partitions.Max(p => now - run.LastProcessed(p)));
+            await Task.Delay(5);
+        }
+
+        return TimeSpan.FromTicks(longest * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+    }
+
+    /// <summary>Every partition's committed offset is its end, and a new member of the group starts there.</summary>
+    private static async Task AssertResumesFromCommitsAsync(string bootstrap, string topic, string group)
+    {
+        await using var admin = new AdminClient(new AdminClientOptions { BootstrapServers = bootstrap });
+        var committed = await admin.ListGroupOffsetsAsync(group);
+        var ends = await admin.ListOffsetsAsync(Enumerable.Range(0, Partitions).ToDictionary(p => new TopicPartition(topic, p), _ => OffsetSpec.Latest));
+        foreach (var (partition, end) in ends)
+        {
+            Assert.Equal(end.Offset, committed[partition]?.Offset);
+        }
+
+        await using (var producer = new Producer(new ProducerOptions { BootstrapServers = bootstrap }))
+        {
+            for (var p = 0; p < Partitions; p++)
+            {
+                await producer.ProduceAsync(topic, new Message(null, "after"u8.ToArray()) { Partition = p });
+            }
+        }
+
+        await using var consumer = new Consumer(new ConsumerOptions { BootstrapServers = bootstrap, GroupId = group, AutoOffsetReset = AutoOffsetReset.Earliest });
+        consumer.Subscribe([topic]);
+        var first = new Dictionary<int, long>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (first.Count < Partitions && DateTime.UtcNow < deadline)
+        {
+            foreach (var record in await consumer.ConsumeBatchAsync(1_000, TimeSpan.FromMilliseconds(200)))
+            {
+                first.TryAdd(record.Partition, record.Offset);
+            }
+        }
+
+        Assert.Equal(Partitions, first.Count);
+        Assert.All(first, f => Assert.Equal(committed[new TopicPartition(topic, f.Key)]!.Offset, f.Value));
+    }
+}
