@@ -23,10 +23,10 @@ public sealed class GroupSettings
     /// <summary>group.consumer.session.timeout.ms: a member silent this long is fenced and its partitions move.</summary>
     public int SessionTimeoutMs { get; set; } = 45_000;
 
-    /// <summary>group.consumer.heartbeat.interval.ms. Kafka's default is 5 s; ours is 500 ms because a member learns
+    /// <summary>group.consumer.heartbeat.interval.ms. Kafka's default is 5 s; ours is 300 ms because a member learns
     /// of partitions handed to it at its next heartbeat, and reassignment after a leave should take under a second.
     /// A heartbeat that changes nothing writes nothing, so the cost is one small request per member and interval.</summary>
-    public int HeartbeatIntervalMs { get; set; } = 500;
+    public int HeartbeatIntervalMs { get; set; } = 300;
 
     /// <summary>group.consumer.max.size.</summary>
     public int GroupMembersMax { get; set; } = 10_000;
