@@ -70,6 +70,39 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_static_member_restarting_within_the_session_gets_its_partitions_back_and_nobody_else_moves()
+    {
+        using var dataDir = new TempDirectory();
+        await using var broker = await BrokerHost.StartAsync(["--data-dir", dataDir.Path, "--listen", "127.0.0.1:0", "--http-listen", "", "--Logging:LogLevel:Default=Warning", "--Groups:HeartbeatIntervalMs=300", "--Groups:SessionTimeoutMs=30000"]);
+        var bootstrap = $"127.0.0.1:{broker.ClientEndPoint.Port}";
+        await CreateTopicAsync(bootstrap, "sensors");
+
+        await using var run = new GroupHarness(bootstrap, "sensors", "aggregators", Partitions);
+        run.StartProducing(recordsPerSecond: 2_000);
+        var a = run.StartMember("a", instanceId: "aggregator-1");
+        var b = run.StartMember("b", instanceId: "aggregator-2");
+        await run.WaitUntilAsync(() => a.Owned.Count == 6 && b.Owned.Count == 6, TimeSpan.FromSeconds(30), "two static members own six partitions each");
+        var aOwned = a.Owned;
+        var bOwned = b.Owned;
+
+        await a.DisposeAsync(); // a static member leaves for a restart (epoch -2): its partitions wait for it
+        await Task.Delay(1000);
+        Assert.Equal(bOwned, b.Owned);
+
+        var restarted = run.StartMember("a-restarted", instanceId: "aggregator-1");
+        await run.WaitUntilAsync(() => restarted.Owned.Count == 6, TimeSpan.FromSeconds(30), "the restarted member owns its partitions again");
+        Assert.Equal(aOwned, restarted.Owned);
+        Assert.Equal(bOwned, b.Owned);
+
+        await run.StopBackgroundAsync();
+        await run.WaitUntilAsync(() => run.ProcessedDistinct >= run.Acknowledged, TimeSpan.FromSeconds(60), "every acknowledged record is processed");
+        await restarted.DisposeAsync();
+        await b.DisposeAsync();
+        Assert.Empty(run.Violations);
+        Assert.Empty(run.UnprocessedRecords());
+    }
+
+    [Fact]
     public async Task The_group_carries_on_through_a_kill_9_of_the_broker_from_its_offsets_topic()
     {
         using var dataDir = new TempDirectory();
