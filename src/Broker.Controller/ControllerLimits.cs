@@ -9,4 +9,8 @@ public static class ControllerLimits
 
     /// <summary>Names starting with this are reserved for the broker's internal topics.</summary>
     public const string InternalTopicPrefix = "__";
+
+    /// <summary>Producer ids the controller gives a broker at once (Kafka's block size): one metadata record per
+    /// thousand producers started on a broker, and at most a thousand ids lost when the broker restarts.</summary>
+    public const int ProducerIdBlockSize = 1000;
 }

@@ -49,6 +49,10 @@ public sealed class BrokerOptions
     /// <summary>Broker-wide defaults for topic configs, by Kafka name (e.g. "retention.ms": "604800000").</summary>
     public Dictionary<string, string> TopicDefaults { get; set; } = [];
 
+    /// <summary>Kafka's producer.id.expiration.ms: an idempotent producer silent this long whose batches have all left a
+    /// partition's log is forgotten there (its next batch must start at sequence 0 again).</summary>
+    public long ProducerIdExpirationMs { get; set; } = Broker.Storage.LogConfig.ProducerIdExpirationMsDefault;
+
     /// <summary>Interval of the background retention, flush and checkpoint pass.</summary>
     public int MaintenanceIntervalMs { get; set; } = 1000;
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Broker.Controller;
 using Broker.Controller.Configs;
+using Broker.Server.Producers;
 using Broker.Server.Replication;
 using Broker.Server.Telemetry;
 using Broker.Storage;
@@ -49,6 +50,9 @@ public sealed class BrokerRuntime : IHostedService, IDisposable
 
     public ReplicaManager Replicas => _replicas ?? throw NotStarted();
 
+    /// <summary>Producer ids for InitProducerId, in blocks from the controller.</summary>
+    public ProducerIdManager ProducerIds => _producerIds ?? throw NotStarted();
+
     /// <summary>The client endpoint this node advertises, once registered.</summary>
     public (string Host, int Port) Advertised { get; private set; }
 
@@ -56,13 +60,14 @@ public sealed class BrokerRuntime : IHostedService, IDisposable
     private int _stopped;
     private LogConfig? _topicDefaults;
     private ReplicaManager? _replicas;
+    private ProducerIdManager? _producerIds;
 
     /// <summary>The broker-wide topic config defaults (Kafka's, with <see cref="BrokerOptions.TopicDefaults"/> applied).</summary>
     public LogConfig TopicDefaults => _topicDefaults ?? throw NotStarted();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var defaults = _topicDefaults = TopicConfigs.Apply(LogConfig.Default, _options.TopicDefaults);
+        var defaults = _topicDefaults = TopicConfigs.Apply(LogConfig.Default with { ProducerIdExpirationMs = _options.ProducerIdExpirationMs }, _options.TopicDefaults);
         _logs = LogManager.Open(_options.DataDir, _options.NodeId, defaults, Time);
         _logger.LogInformation("Opened {DataDir} (cluster {ClusterId}, node {NodeId}, {Partitions} partition(s), clean shutdown: {Clean})",
             Path.GetFullPath(_options.DataDir), _logs.ClusterId, _logs.NodeId, _logs.Logs.Count, _logs.HadCleanShutdown);
@@ -71,6 +76,7 @@ public sealed class BrokerRuntime : IHostedService, IDisposable
         _controller = LocalController.Open(_metadataLog, new ControllerDefaults(_options.DefaultPartitions, _options.DefaultReplicationFactor, defaults));
         _replicas = new ReplicaManager(_logs, _controller, defaults, _options.NodeId, _loggers.CreateLogger<ReplicaManager>());
         _replicas.Start();
+        _producerIds = new ProducerIdManager(_controller, _options.NodeId);
         _logs.StartBackgroundTasks(TimeSpan.FromMilliseconds(_options.MaintenanceIntervalMs));
         RegisterGauges();
         return Task.CompletedTask;
@@ -112,6 +118,7 @@ public sealed class BrokerRuntime : IHostedService, IDisposable
     {
         _metadataLog?.Dispose();
         _controller?.Dispose();
+        _producerIds?.Dispose();
         _logs?.Dispose();
     }
 

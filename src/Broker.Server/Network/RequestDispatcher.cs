@@ -36,6 +36,7 @@ internal sealed class RequestDispatcher
         ApiKey.CreatePartitions => _admin.HandleCreatePartitionsAsync(frame, output, cancellationToken),
         ApiKey.DescribeConfigs => _configs.HandleDescribe(frame, output),
         ApiKey.AlterConfigs => _configs.HandleAlterAsync(frame, output, cancellationToken),
+        ApiKey.InitProducerId => _produce.HandleInitProducerIdAsync(frame, output, cancellationToken),
         _ => throw new InvalidOperationException($"{frame.Header.ApiKey} passed the version check but has no handler."),
     };
 }
