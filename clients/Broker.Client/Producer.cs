@@ -15,9 +15,11 @@ namespace Broker.Client;
 /// requests to each partition leader. Thread-safe: any number of threads may produce at once.
 /// </summary>
 /// <remarks>
-/// <para>Delivery is at least once: a retried batch may have been written by the first attempt (the broker has no
-/// idempotent producer yet), so a consumer may see a record twice; it never sees records of a partition out of
-/// order, because each partition has at most one request in flight (see docs/client.md).</para>
+/// <para>Idempotent by default (<see cref="ProducerOptions.EnableIdempotence"/>): batches carry a producer id and
+/// sequence numbers, so the broker stores a retried batch once and in order, with up to
+/// <see cref="ProducerOptions.MaxInFlightRequestsPerPartition"/> requests per partition in flight. Without idempotence
+/// delivery is at least once, and retries may reorder a partition's records unless one request is in flight at a
+/// time (see docs/client.md).</para>
 /// <para><see cref="Produce"/> allocates nothing per record beyond the caller's own message and callback: the record is
 /// encoded into the partition's pooled batch and the callback kept in the batch's pooled array.</para>
 /// </remarks>

@@ -1,4 +1,5 @@
 using Broker.Core.Compression;
+using Broker.Core.Records;
 using Broker.Protocol.Messages.Produce;
 
 namespace Broker.Client;
@@ -9,6 +10,8 @@ namespace Broker.Client;
 /// </summary>
 public sealed class ProducerOptions : ClientOptions
 {
+    private bool? _enableIdempotence;
+
     /// <summary>Replicas that must have a batch before it counts as delivered: All (-1, default), Leader (1) or None (0).</summary>
     public ProduceAcks Acks { get; set; } = ProduceAcks.All;
 
@@ -38,6 +41,30 @@ public sealed class ProducerOptions : ClientOptions
 
     /// <summary>How long DisposeAsync waits for buffered records to be delivered before failing them (30 s).</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Kafka's enable.idempotence (default true): the producer gets a producer id and numbers each partition's records,
+    /// so the broker stores a retried batch once and in order (exactly once per partition, within one producer's life).
+    /// Requires <see cref="Acks"/> All, <see cref="Retries"/> above 0 and at most 5
+    /// <see cref="MaxInFlightRequestsPerPartition"/>. Left unset, it turns itself off when those settings say
+    /// otherwise (acks 0 or 1, say); set to true against them, <see cref="Validate"/> refuses the options.
+    /// </summary>
+    public bool EnableIdempotence
+    {
+        get => _enableIdempotence ?? true;
+        set => _enableIdempotence = value;
+    }
+
+    /// <summary>
+    /// Produce requests one partition may have in flight (5; at most 5 with idempotence, Kafka's
+    /// max.in.flight.requests.per.connection applied per partition). With idempotence the broker keeps them in order
+    /// even across retries; without it a retried request can land after a later one (as in Kafka), unless this is 1.
+    /// </summary>
+    public int MaxInFlightRequestsPerPartition { get; set; } = IdempotenceLimits.InFlightRequestsPerPartitionMax;
+
+    /// <summary>Whether the producer is idempotent with these settings: as set, or when left unset, whether the other
+    /// settings allow it (Kafka's rule).</summary>
+    internal bool IsIdempotent => _enableIdempotence ?? IdempotenceAllowed(out _);
 
     public override void Validate()
     {
@@ -80,5 +107,27 @@ public sealed class ProducerOptions : ClientOptions
         {
             throw new ArgumentException($"{nameof(MaxRequestBytes)} must be at least 1024; it is {MaxRequestBytes}.");
         }
+
+        if (MaxInFlightRequestsPerPartition < 1)
+        {
+            throw new ArgumentException($"{nameof(MaxInFlightRequestsPerPartition)} must be at least 1; it is {MaxInFlightRequestsPerPartition}.");
+        }
+
+        if (_enableIdempotence == true && !IdempotenceAllowed(out var conflict))
+        {
+            throw new ArgumentException($"{nameof(EnableIdempotence)} is set to true, but {conflict}. Change that setting, or set {nameof(EnableIdempotence)} to false.");
+        }
+    }
+
+    private bool IdempotenceAllowed(out string conflict)
+    {
+        conflict = Acks != ProduceAcks.All
+            ? $"{nameof(Acks)} is {Acks}; idempotence needs {nameof(Acks)} = All"
+            : Retries == 0
+                ? $"{nameof(Retries)} is 0; idempotence needs retries"
+                : MaxInFlightRequestsPerPartition > IdempotenceLimits.InFlightRequestsPerPartitionMax
+                    ? $"{nameof(MaxInFlightRequestsPerPartition)} is {MaxInFlightRequestsPerPartition}; idempotence allows at most {IdempotenceLimits.InFlightRequestsPerPartitionMax}"
+                    : string.Empty;
+        return conflict.Length == 0;
     }
 }

@@ -12,4 +12,8 @@ public static class ControllerLimits
 
     /// <summary>True for the broker's own topics (<c>__consumer_offsets</c>, <c>__cluster_metadata</c>).</summary>
     public static bool IsInternal(string topic) => topic.StartsWith(InternalTopicPrefix, StringComparison.Ordinal);
+
+    /// <summary>Producer ids the controller gives a broker at once (Kafka's block size): one metadata record per
+    /// thousand producers started on a broker, and at most a thousand ids lost when the broker restarts.</summary>
+    public const int ProducerIdBlockSize = 1000;
 }

@@ -35,4 +35,8 @@ public interface IClusterController
     ValueTask<IReadOnlyList<ControllerOutcome>> CreatePartitionsAsync(IReadOnlyList<(string Topic, int TotalCount)> topics, bool validateOnly, CancellationToken cancellationToken = default);
 
     ValueTask<IReadOnlyList<ControllerOutcome>> AlterConfigsAsync(IReadOnlyList<(ConfigResource Resource, IReadOnlyList<ConfigChange> Changes)> resources, bool validateOnly, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives broker <paramref name="brokerId"/> the next block of producer ids, recorded in the metadata log
+    /// before it returns, so no id is ever given out twice (restarts included).</summary>
+    ValueTask<ProducerIdBlock> AllocateProducerIdsAsync(int brokerId, CancellationToken cancellationToken = default);
 }

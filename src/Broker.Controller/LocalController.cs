@@ -81,6 +81,28 @@ public sealed class LocalController : IClusterController, IDisposable
     public ValueTask<IReadOnlyList<ControllerOutcome>> AlterConfigsAsync(IReadOnlyList<(ConfigResource Resource, IReadOnlyList<ConfigChange> Changes)> resources, bool validateOnly, CancellationToken cancellationToken = default) =>
         ForEachAsync(resources, r => r.Resource.Name, PlanAlterConfigs, validateOnly, cancellationToken);
 
+    public async ValueTask<ProducerIdBlock> AllocateProducerIdsAsync(int brokerId, CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var broker = Image.Brokers.GetValueOrDefault(brokerId)
+                ?? throw new BrokerException(ErrorCode.CoordinatorNotAvailable, $"Broker {brokerId} is not registered; it cannot be given producer ids yet.");
+            var block = new ProducerIdBlock(Image.NextProducerId, ControllerLimits.ProducerIdBlockSize);
+            if (block.NextId < block.FirstId)
+            {
+                throw new BrokerException(ErrorCode.UnknownServerError, "Every producer id has been given out.");
+            }
+
+            await CommitAsync([new ProducerIdsRecord(brokerId, broker.Epoch, block.NextId)], cancellationToken);
+            return block;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     public void Dispose() => _writeLock.Dispose();
 
     private async ValueTask<IReadOnlyList<ControllerOutcome>> ForEachAsync<T>(

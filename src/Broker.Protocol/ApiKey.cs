@@ -21,6 +21,7 @@ public enum ApiKey : short
     ApiVersions = 18,
     CreateTopics = 19,
     DeleteTopics = 20,
+    InitProducerId = 22,
     DescribeConfigs = 32,
     AlterConfigs = 33,
     CreatePartitions = 37,

@@ -21,6 +21,7 @@ public static class ApiVersionsTable
         new(ApiKey.ApiVersions, 0, 0),
         new(ApiKey.CreateTopics, 0, 0),
         new(ApiKey.DeleteTopics, 0, 0),
+        new(ApiKey.InitProducerId, 0, 0),
         new(ApiKey.DescribeConfigs, 0, 0),
         new(ApiKey.AlterConfigs, 0, 0),
         new(ApiKey.CreatePartitions, 0, 0),

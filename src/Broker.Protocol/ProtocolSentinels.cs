@@ -56,4 +56,14 @@ public static class ProtocolSentinels
 
     /// <summary>FindCoordinator port when no coordinator was found.</summary>
     public const int NoPort = -1;
+
+    /// <summary>InitProducerId producer_id asking for a new producer id (and in a response on an error).</summary>
+    public const long NoProducerId = -1;
+
+    /// <summary>InitProducerId producer_epoch sent with <see cref="NoProducerId"/> (and in a response on an error).</summary>
+    public const short NoProducerEpoch = -1;
+
+    /// <summary>InitProducerId transaction_timeout_ms of an idempotent producer without transactions (Kafka's
+    /// client sends its default, 60 s, which the broker ignores then).</summary>
+    public const int NoTransactionTimeoutMs = -1;
 }

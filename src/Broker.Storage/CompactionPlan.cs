@@ -6,9 +6,16 @@ namespace Broker.Storage;
 /// older than min.compaction.lag.ms. The dirty section is [<see cref="FirstDirtyOffset"/>,
 /// <see cref="CleanableEndOffset"/>); what lies before it was cleaned by an earlier pass.
 /// <see cref="Truncations"/> lets the swap detect a truncation that happened meanwhile.
+/// <see cref="ProducerLastOffsets"/> (producer id -> offset of its newest record, taken with the plan) names the
+/// batches the cleaner keeps, if need be empty, whatever their records: each idempotent producer's last batch
+/// (Kafka's rule), so a rebuild of the producer state from the log still finds every producer's last sequence.
 /// </summary>
-internal sealed record CompactionPlan(LogSegments Segments, int CleanableCount, long FirstDirtyOffset, long CleanableEndOffset, int Truncations, long CleanBytes, long DirtyBytes)
+internal sealed record CompactionPlan(LogSegments Segments, int CleanableCount, long FirstDirtyOffset, long CleanableEndOffset, int Truncations, long CleanBytes, long DirtyBytes, IReadOnlyDictionary<long, long> ProducerLastOffsets)
 {
+    /// <summary>True for the newest batch of an idempotent producer.</summary>
+    public bool IsProducersLastBatch(in Broker.Core.Records.RecordBatchHeader header) =>
+        header.ProducerId >= 0 && ProducerLastOffsets.TryGetValue(header.ProducerId, out var last) && last == header.LastOffset;
+
     /// <summary>Dirty bytes over cleanable bytes (0 when there is nothing cleanable): the cleaner's priority.</summary>
     public double DirtyRatio => CleanBytes + DirtyBytes == 0 ? 0 : (double)DirtyBytes / (CleanBytes + DirtyBytes);
 

@@ -15,20 +15,30 @@ internal static partial class DurableFiles
     private const int Directory = 0x10000; // O_DIRECTORY on Linux
 
     /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> (UTF-8) atomically and durably.</summary>
-    public static void WriteAtomically(string path, string content)
+    public static void WriteAtomically(string path, string content) => WriteAtomically(path, Encoding.UTF8.GetBytes(content), durable: true);
+
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> atomically: a reader sees the old or
+    /// the new bytes. With <paramref name="durable"/> false nothing is fsynced, so after a power cut the file may be
+    /// the old one, the new one, or empty: only for files that carry their own checksum and can be rebuilt.</summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> content, bool durable)
     {
         var temp = path + LogFileNames.TempSuffix;
         try
         {
-            var bytes = Encoding.UTF8.GetBytes(content);
             using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                RandomAccess.Write(handle, bytes, 0);
-                RandomAccess.FlushToDisk(handle);
+                RandomAccess.Write(handle, content, 0);
+                if (durable)
+                {
+                    RandomAccess.FlushToDisk(handle);
+                }
             }
 
             File.Move(temp, path, overwrite: true);
-            SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            if (durable)
+            {
+                SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

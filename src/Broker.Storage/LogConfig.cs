@@ -44,6 +44,10 @@ public sealed record LogConfig
     /// cleaner's rewriting to about twice the bytes appended.</summary>
     public const double MinCleanableDirtyRatioDefault = 0.5;
 
+    /// <summary>Kafka's producer.id.expiration.ms: a day of silence before an idempotent producer whose batches have
+    /// all left the log is forgotten.</summary>
+    public const long ProducerIdExpirationMsDefault = 24L * 60 * 60 * 1000;
+
     public static LogConfig Default { get; } = new();
 
     /// <summary>segment.bytes: a segment rolls before an append would grow it past this. Positions in the offset
@@ -93,6 +97,10 @@ public sealed record LogConfig
     /// <summary>min.compaction.lag.ms: a segment whose newest record is younger than this is not compacted yet.</summary>
     public long MinCompactionLagMs { get; init; }
 
+    /// <summary>producer.id.expiration.ms (a broker setting in Kafka, applied per log here): how long an idempotent
+    /// producer with no batch left in the log may stay silent before its state is dropped.</summary>
+    public long ProducerIdExpirationMs { get; init; } = ProducerIdExpirationMsDefault;
+
     /// <summary>True when the log cleaner compacts this log.</summary>
     public bool Compacts => (CleanupPolicy & CleanupPolicy.Compact) != 0;
 
@@ -117,6 +125,7 @@ public sealed record LogConfig
         Require(CleanupPolicy != 0 && (CleanupPolicy & ~(CleanupPolicy.Delete | CleanupPolicy.Compact)) == 0, $"Cleanup policy {CleanupPolicy} is not Delete, Compact or both.");
         Require(DeleteRetentionMs >= 0, $"DeleteRetentionMs {DeleteRetentionMs} must not be negative.");
         Require(MinCleanableDirtyRatio is >= 0 and <= 1, $"MinCleanableDirtyRatio {MinCleanableDirtyRatio} is not between 0 and 1.");
+        Require(ProducerIdExpirationMs > 0, $"ProducerIdExpirationMs {ProducerIdExpirationMs} must be positive.");
         Require(MinCompactionLagMs >= 0, $"MinCompactionLagMs {MinCompactionLagMs} must not be negative.");
         // The horizon of a tombstone is its clean time plus DeleteRetentionMs, in epoch milliseconds: keep it a long.
         Require(DeleteRetentionMs <= long.MaxValue / 2, $"DeleteRetentionMs {DeleteRetentionMs} is too large to add to a timestamp.");

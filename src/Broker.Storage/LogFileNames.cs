@@ -27,6 +27,10 @@ public static class LogFileNames
     /// that finds one finishes the replacement.</summary>
     public const string SwapSuffix = ".swap";
 
+    /// <summary>A snapshot of the partition's idempotent producers, named by the offset it covers up to (exclusive):
+    /// see <see cref="Broker.Storage.ProducerSnapshotFile"/>.</summary>
+    public const string ProducerSnapshotSuffix = ".snapshot";
+
     public const string LeaderEpochCheckpoint = "leader-epoch-checkpoint";
     public const string MetaProperties = "meta.properties";
     public const string RecoveryPointCheckpoint = "recovery-point-offset-checkpoint";
@@ -47,6 +51,8 @@ public static class LogFileNames
     public static string IndexFile(string directory, long baseOffset) => Path.Combine(directory, OffsetName(baseOffset) + IndexSuffix);
 
     public static string TimeIndexFile(string directory, long baseOffset) => Path.Combine(directory, OffsetName(baseOffset) + TimeIndexSuffix);
+
+    public static string ProducerSnapshotPath(string directory, long offset) => Path.Combine(directory, OffsetName(offset) + ProducerSnapshotSuffix);
 
     public static string PartitionDirectory(string dataDirectory, TopicPartition topicPartition) =>
         Path.Combine(dataDirectory, $"{topicPartition.Topic}-{topicPartition.Partition.ToString(CultureInfo.InvariantCulture)}");

@@ -19,7 +19,7 @@ namespace Broker.Storage;
 /// and deletes the clean-shutdown marker (so a crash from now on is detected), and loads every partition in
 /// parallel, recovering each after the recovery point when the marker was absent.</para>
 /// <para>Background (<see cref="StartBackgroundTasks"/>): every tick, on a <see cref="TimeProvider"/> timer, applies
-/// retention, flushes partitions whose flush interval passed, deletes expired *.deleted files, compacts at most one
+/// retention, expires idle idempotent producers, flushes partitions whose flush interval passed, deletes expired *.deleted files, compacts at most one
 /// compacted log (<see cref="LogCleaner"/>, bounded work) and rewrites the checkpoints. <see cref="RunMaintenance"/> is the same tick, callable directly.</para>
 /// <para>Threading: all public members are thread-safe. Crash: checkpoints are replaced atomically, so they are
 /// always some earlier consistent value; recovery points only err low, which costs recovery time, never data.</para>
@@ -192,7 +192,8 @@ public sealed class LogManager : IDisposable
         }
     }
 
-    /// <summary>One maintenance tick: retention, due flushes, expired file deletion, one compaction, checkpoints.</summary>
+    /// <summary>One maintenance tick: retention, producer expiration, due flushes, expired file deletion, one
+    /// compaction, checkpoints.</summary>
     public void RunMaintenance()
     {
         RunRetentionAndFlushes();
@@ -207,6 +208,7 @@ public sealed class LogManager : IDisposable
             try
             {
                 log.DeleteOldSegments();
+                log.RemoveExpiredProducers();
                 log.FlushIfDue();
             }
             catch (BrokerException e)

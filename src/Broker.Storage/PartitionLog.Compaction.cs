@@ -80,7 +80,7 @@ public sealed partial class PartitionLog
                 }
             }
 
-            return new CompactionPlan(segments, count, firstDirty, cleanableEnd, _truncations, clean, dirty);
+            return new CompactionPlan(segments, count, firstDirty, cleanableEnd, _truncations, clean, dirty, _producers.LastOffsets());
         }
     }
 
@@ -101,7 +101,7 @@ public sealed partial class PartitionLog
         var aborted = false;
         foreach (var group in SegmentCleaner.Group(plan, count, config))
         {
-            var cleaned = SegmentCleaner.CleanGroup(Directory, group, map, filter, NowMs(), config, stats);
+            var cleaned = SegmentCleaner.CleanGroup(Directory, group, plan, map, filter, NowMs(), config, stats);
             if (cleaned is not null && !TrySwap(group, cleaned, plan.Truncations))
             {
                 aborted = true;

@@ -122,6 +122,7 @@ public sealed partial class PartitionLog
         lock (_writeLock)
         {
             _closed = true;
+            TakeProducerSnapshotLocked(_logEndOffset, durable: true);
             DeleteDueFilesLocked(long.MaxValue);
             _segments.Active.OnBecomeInactive();
             foreach (var segment in _segments.AsSpan())
@@ -187,6 +188,7 @@ public sealed partial class PartitionLog
         containing.TruncateTo(newEnd);
         LeaderEpochs.TruncateFromEnd(newEnd);
         LowerCleanerCheckpointLocked(newEnd);
+        RebuildProducerStateLocked(newEnd);
     }
 
     private void TruncateFullyLocked(long offset)
@@ -210,6 +212,7 @@ public sealed partial class PartitionLog
             Volatile.Write(ref _segments, new LogSegments([LogSegment.Create(Directory, offset, _config, nowMs)]));
             _directoryDirty = true;
             LeaderEpochs.Clear();
+            ClearProducerStateLocked();
             DeleteDueFilesLocked(nowMs);
         }
         catch (Exception e) when (StorageErrors.IsIoFailure(e))
@@ -231,6 +234,8 @@ public sealed partial class PartitionLog
         {
             ScheduleDeletionLocked(segments[i], nowMs);
         }
+
+        ProducerSnapshots.DeleteBelow(Directory, newStart);
     }
 
     private void ScheduleDeletionLocked(LogSegment segment, long nowMs)

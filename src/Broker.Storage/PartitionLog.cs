@@ -30,6 +30,7 @@ public sealed partial class PartitionLog : IDisposable
     private readonly List<(LogSegment Segment, long DueMs)> _pendingDeletions = [];
     private LogSegments _segments;
     private LogConfig _config;
+    private ProducerStateTable _producers;
     private long _logEndOffset;
     private long _logStartOffset;
     private long _highWatermark;
@@ -57,6 +58,7 @@ public sealed partial class PartitionLog : IDisposable
         LeaderEpochs = LeaderEpochCache.Load(directory);
         LeaderEpochs.TruncateFromEnd(_logEndOffset);
         LeaderEpochs.TruncateFromStart(_logStartOffset);
+        _producers = ProducerStateLoader.Load(directory, _segments, _logStartOffset, _logEndOffset, NowMs(), config.ProducerIdExpirationMs);
         _groupCommit = new GroupCommitFlusher(() => FlushedOffset, Flush);
     }
 
@@ -130,13 +132,18 @@ public sealed partial class PartitionLog : IDisposable
     /// <summary>Appends producer batches: validates all of them first (nothing is appended if one fails), assigns
     /// offsets and <paramref name="leaderEpoch"/> in place, stamps LogAppendTime if configured, writes them to the
     /// page cache and publishes the new LEO. Does not wait for an fsync: see <see cref="AppendAsLeaderAsync"/>.
-    /// Allocation-free unless it throws or the leader epoch changes. A compacted log refuses records without a key
-    /// (InvalidRecord), as Kafka does: the cleaner could never tell which of them is the latest.</summary>
+    /// Allocation-free unless it throws, the leader epoch changes or a producer appears. A compacted log refuses
+    /// records without a key (InvalidRecord), as Kafka does: the cleaner could never tell which of them is the latest.
+    /// <para>Batches of an idempotent producer (producer id set) are checked against the partition's producer state
+    /// in the same locked step as the write (<see cref="ProducerStateTable"/>): a retry of records already written
+    /// appends nothing and returns the original offsets (<see cref="AppendResult.IsDuplicate"/>); a gap, an old epoch
+    /// or an unknown producer past sequence 0 throws OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH or
+    /// UNKNOWN_PRODUCER_ID. The batches of one append must be one producer's consecutive records.</para></summary>
     public AppendResult AppendAsLeader(Memory<byte> records, int leaderEpoch)
     {
         var config = Config;
         var batches = records.Span;
-        var recordCount = ValidateProducerBatches(batches, config.MaxMessageBytes);
+        var recordCount = ValidateProducerBatches(batches, config.MaxMessageBytes, out var producer);
         if (config.Compacts)
         {
             CompactedRecords.RequireKeys(batches, TopicPartition);
@@ -145,6 +152,12 @@ public sealed partial class PartitionLog : IDisposable
         {
             ThrowIfClosed();
             var nowMs = NowMs();
+            if (producer.IsIdempotent && _producers.CheckSequence(producer, out var originalOffset, out var originalTimestamp))
+            {
+                var appendTime = config.MessageTimestampType == TimestampType.LogAppendTime ? originalTimestamp : TimeIndex.NoTimestamp;
+                return new AppendResult(originalOffset, originalOffset + producer.RecordCount - 1, appendTime, recordCount, IsDuplicate: true);
+            }
+
             var baseOffset = _logEndOffset;
             var logAppendTime = config.MessageTimestampType == TimestampType.LogAppendTime ? nowMs : TimeIndex.NoTimestamp;
             var next = baseOffset;
@@ -166,6 +179,11 @@ public sealed partial class PartitionLog : IDisposable
             }
 
             AppendLocked(batches, baseOffset, next - 1, maxTimestamp, nowMs);
+            if (producer.IsIdempotent)
+            {
+                _producers.Record(producer, baseOffset, next - 1, maxTimestamp);
+            }
+
             if (leaderEpoch > LeaderEpochs.LatestEpoch)
             {
                 LeaderEpochs.Assign(leaderEpoch, baseOffset);
@@ -212,6 +230,7 @@ public sealed partial class PartitionLog : IDisposable
             for (var position = 0; position < batches.Length;)
             {
                 var header = RecordBatchHeader.Read(batches[position..]);
+                _producers.ApplyFromLog(header);
                 if (header.PartitionLeaderEpoch > LeaderEpochs.LatestEpoch)
                 {
                     LeaderEpochs.Assign(header.PartitionLeaderEpoch, header.BaseOffset);
@@ -361,6 +380,7 @@ public sealed partial class PartitionLog : IDisposable
         _segments.Active.OnBecomeInactive();
         Volatile.Write(ref _segments, _segments.Append(segment));
         _directoryDirty = true;
+        TakeProducerSnapshotLocked(baseOffset, durable: false);
         return segment;
     }
 
@@ -370,8 +390,9 @@ public sealed partial class PartitionLog : IDisposable
         return result;
     }
 
-    /// <summary>Validates every producer batch (all before any is appended); returns the number of records.</summary>
-    private static int ValidateProducerBatches(ReadOnlySpan<byte> batches, int maxMessageBytes)
+    /// <summary>Validates every producer batch (all before any is appended) and that they are one producer's
+    /// consecutive records; returns the number of records.</summary>
+    private static int ValidateProducerBatches(ReadOnlySpan<byte> batches, int maxMessageBytes, out ProducerBatchSpan producer)
     {
         if (batches.IsEmpty)
         {
@@ -379,9 +400,11 @@ public sealed partial class PartitionLog : IDisposable
         }
 
         var records = 0L;
+        producer = default;
         for (var position = 0; position < batches.Length;)
         {
             var header = RecordBatchValidator.ValidateOrThrow(batches[position..], maxMessageBytes, fromProducer: true);
+            producer = ProducerBatchSpan.Add(producer, header, isFirst: position == 0);
             records += header.RecordCount;
             position += header.TotalBytes;
         }

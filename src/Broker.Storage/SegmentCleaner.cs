@@ -15,7 +15,8 @@ namespace Broker.Storage;
 /// stays within segment.bytes, its index within segment.index.bytes, and its offsets within int32 of its base.</item>
 /// </list>
 /// The cleaned segment always keeps the group's last batch (empty if need be), so its offset range, read back from
-/// its last batch, tells recovery exactly which segments a <c>.swap</c> file replaces.
+/// its last batch, tells recovery exactly which segments a <c>.swap</c> file replaces; and each idempotent producer's
+/// last batch the same way, so its sequence survives in the log (<see cref="CompactionPlan.ProducerLastOffsets"/>).
 /// </summary>
 internal static class SegmentCleaner
 {
@@ -93,7 +94,7 @@ internal static class SegmentCleaner
 
     /// <summary>Writes the cleaned form of <paramref name="group"/> to <c>.cleaned</c> files, made durable; null when
     /// the group is one segment that would not change (nothing to swap).</summary>
-    public static LogSegment? CleanGroup(string directory, LogSegment[] group, OffsetMap map, BatchFilter filter, long nowMs, LogConfig config, CompactionStats stats)
+    public static LogSegment? CleanGroup(string directory, LogSegment[] group, CompactionPlan plan, OffsetMap map, BatchFilter filter, long nowMs, LogConfig config, CompactionStats stats)
     {
         var cleaned = LogSegment.Create(directory, group[0].BaseOffset, config, nowMs, LogFileNames.CleanedSuffix);
         try
@@ -107,7 +108,8 @@ internal static class SegmentCleaner
                 while (scanner.TryNext(out var batch, out var header))
                 {
                     stats.BytesRead += header.TotalBytes;
-                    var result = filter.Filter(batch, header, map, nowMs, config.DeleteRetentionMs, scanner.Position == lastPosition, output);
+                    var keepEmpty = scanner.Position == lastPosition || plan.IsProducersLastBatch(header);
+                    var result = filter.Filter(batch, header, map, nowMs, config.DeleteRetentionMs, keepEmpty, output);
                     stats.Add(result);
                     changed |= result.Rewritten;
                     if (output.WrittenCount >= WriteChunkBytes)

@@ -44,9 +44,9 @@ public class AccumulatorTests
     }
 
     [Fact]
-    public void A_partition_in_flight_is_not_drained_again_until_its_request_finishes()
+    public void A_partition_with_a_full_window_is_not_drained_again_until_a_request_finishes()
     {
-        using var accumulator = Accumulator(batchSize: 100, linger: TimeSpan.Zero);
+        using var accumulator = Accumulator(batchSize: 100, linger: TimeSpan.Zero, maxInFlight: 1);
         var queue = accumulator.Topic("t").For(0);
         var pass = new DrainPass();
         accumulator.Append(queue, new Message(null, new byte[80]), 0, null, 120, out _);
@@ -57,8 +57,7 @@ public class AccumulatorTests
         accumulator.Drain(Leaders("t", 1), everything: false, pass);
         Assert.Empty(pass.ByLeader);
 
-        first.Batches[0].Complete(0, -1, Broker.Core.Errors.ErrorCode.None, null);
-        accumulator.Finish(first);
+        Settle(queue, first);
         accumulator.Drain(Leaders("t", 1), everything: false, pass);
         Assert.Single(pass.ByLeader);
     }
@@ -95,8 +94,12 @@ public class AccumulatorTests
         var pass = new DrainPass();
         accumulator.Drain(Leaders("t", 1), everything: true, pass);
         var drained = Assert.Single(Assert.Single(pass.ByLeader).Value);
-        drained.Batches[0].Complete(0, -1, Broker.Core.Errors.ErrorCode.None, null);
-        accumulator.Finish(drained);
+        Settle(queue, drained);
+        foreach (var batch in drained.Batches)
+        {
+            batch.Complete(0, -1, Broker.Core.Errors.ErrorCode.None, null);
+            accumulator.Return(batch);
+        }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         Fill();
@@ -104,9 +107,18 @@ public class AccumulatorTests
         Assert.True(allocated < 1024, $"5,000 appends allocated {allocated} bytes");
     }
 
-    private RecordAccumulator Accumulator(int batchSize, TimeSpan linger)
+    /// <summary>What the sender does with a successful answer: the request leaves the partition's window.</summary>
+    private static void Settle(PartitionQueue queue, DrainedPartition request)
     {
-        var options = new ProducerOptions { BatchSize = batchSize, Linger = linger };
+        lock (queue.Lock)
+        {
+            queue.InFlight.OnOutcome(request, new PartitionOutcome(Broker.Core.Errors.ErrorCode.None, null, 0, -1), canRetry: true, []);
+        }
+    }
+
+    private RecordAccumulator Accumulator(int batchSize, TimeSpan linger, int maxInFlight = 5)
+    {
+        var options = new ProducerOptions { BatchSize = batchSize, Linger = linger, MaxInFlightRequestsPerPartition = maxInFlight };
         return new RecordAccumulator(options, new BufferMemory(options.BufferMemory, _time), _time);
     }
 

@@ -15,7 +15,35 @@ public class OptionsTests
         Assert.Equal(32L * 1024 * 1024, options.BufferMemory);
         Assert.Equal(TimeSpan.FromMinutes(2), options.DeliveryTimeout);
         Assert.Equal(1024 * 1024, options.MaxRequestBytes);
+        Assert.True(options.EnableIdempotence);
+        Assert.True(options.IsIdempotent);
+        Assert.Equal(5, options.MaxInFlightRequestsPerPartition);
         options.Validate();
+    }
+
+    [Fact]
+    public void Idempotence_left_unset_gives_way_to_settings_that_exclude_it()
+    {
+        Assert.False(new ProducerOptions { Acks = Broker.Protocol.Messages.Produce.ProduceAcks.Leader }.IsIdempotent);
+        Assert.False(new ProducerOptions { Acks = Broker.Protocol.Messages.Produce.ProduceAcks.None }.IsIdempotent);
+        Assert.False(new ProducerOptions { Retries = 0 }.IsIdempotent);
+        Assert.False(new ProducerOptions { MaxInFlightRequestsPerPartition = 6 }.IsIdempotent);
+        new ProducerOptions { Acks = Broker.Protocol.Messages.Produce.ProduceAcks.Leader, MaxInFlightRequestsPerPartition = 20 }.Validate();
+        Assert.False(new ProducerOptions { EnableIdempotence = false }.IsIdempotent);
+        Assert.True(new ProducerOptions { EnableIdempotence = true, MaxInFlightRequestsPerPartition = 1 }.IsIdempotent);
+    }
+
+    [Theory]
+    [InlineData(Broker.Protocol.Messages.Produce.ProduceAcks.Leader, 5, 3, "Acks")]
+    [InlineData(Broker.Protocol.Messages.Produce.ProduceAcks.None, 5, 3, "Acks")]
+    [InlineData(Broker.Protocol.Messages.Produce.ProduceAcks.All, 6, 3, "MaxInFlightRequestsPerPartition")]
+    [InlineData(Broker.Protocol.Messages.Produce.ProduceAcks.All, 5, 0, "Retries")]
+    public void Idempotence_set_explicitly_against_other_settings_is_a_clear_error(Broker.Protocol.Messages.Produce.ProduceAcks acks, int inFlight, int retries, string named)
+    {
+        var options = new ProducerOptions { EnableIdempotence = true, Acks = acks, MaxInFlightRequestsPerPartition = inFlight, Retries = retries };
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Contains("EnableIdempotence", error.Message, StringComparison.Ordinal);
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -43,6 +71,7 @@ public class OptionsTests
         { o => o.BootstrapServers = "host-without-port", "host:port" },
         { o => o.RetryBackoffMax = TimeSpan.FromMilliseconds(1), nameof(ProducerOptions.RetryBackoffMax) },
         { o => o.Retries = -1, nameof(ProducerOptions.Retries) },
+        { o => o.MaxInFlightRequestsPerPartition = 0, nameof(ProducerOptions.MaxInFlightRequestsPerPartition) },
     };
 
     [Theory]

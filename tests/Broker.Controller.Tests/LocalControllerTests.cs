@@ -133,6 +133,32 @@ public sealed class LocalControllerTests : IDisposable
         Assert.True(controller.Image.Topics.ContainsKey("__consumer_offsets"));
     }
 
+    [Fact]
+    public async Task Producer_id_blocks_follow_each_other_and_a_restart_never_hands_out_an_id_again()
+    {
+        var controller = await OpenAsync();
+        var first = await controller.AllocateProducerIdsAsync(1);
+        var second = await controller.AllocateProducerIdsAsync(1);
+        Assert.Equal(new ProducerIdBlock(0, ControllerLimits.ProducerIdBlockSize), first);
+        Assert.Equal(first.NextId, second.FirstId);
+
+        Close();
+        var reopened = await OpenAsync();
+        Assert.Equal(second.NextId, reopened.Image.NextProducerId);
+        var third = await reopened.AllocateProducerIdsAsync(1);
+        Assert.Equal(second.NextId, third.FirstId);
+
+        Assert.Equal(ErrorCode.CoordinatorNotAvailable, (await Assert.ThrowsAsync<BrokerException>(async () => await reopened.AllocateProducerIdsAsync(7))).Code);
+    }
+
+    [Fact]
+    public void An_image_refuses_a_producer_id_block_that_would_reuse_ids()
+    {
+        var image = MetadataImage.Empty.Apply(new ProducerIdsRecord(1, 0, 1000), 0);
+        Assert.Equal(1000, image.NextProducerId);
+        Assert.Throws<InvalidOperationException>(() => image.Apply(new ProducerIdsRecord(1, 0, 1000), 1));
+    }
+
     private async Task<LocalController> OpenAsync()
     {
         _logs = LogManager.Open(_dataDir, 1, LogConfig.Default, TimeProvider.System);

@@ -19,6 +19,7 @@ public class MetadataRecordCodecTests
         new RemoveTopicRecord(Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e")),
         new ConfigRecord(ConfigResourceType.Topic, "orders", "retention.ms", "1000"),
         new ConfigRecord(ConfigResourceType.Topic, "orders", "retention.ms", null),
+        new ProducerIdsRecord(2, 41, 3000),
     };
 
     [Theory]

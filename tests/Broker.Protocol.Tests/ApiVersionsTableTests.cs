@@ -15,7 +15,7 @@ public class ApiVersionsTableTests
             [ApiKey.Produce] = 0, [ApiKey.Fetch] = 1, [ApiKey.ListOffsets] = 2, [ApiKey.Metadata] = 3,
             [ApiKey.OffsetCommit] = 8, [ApiKey.OffsetFetch] = 9, [ApiKey.FindCoordinator] = 10, [ApiKey.LeaveGroup] = 13,
             [ApiKey.DescribeGroups] = 15, [ApiKey.ListGroups] = 16, [ApiKey.ApiVersions] = 18, [ApiKey.CreateTopics] = 19,
-            [ApiKey.DeleteTopics] = 20, [ApiKey.DescribeConfigs] = 32, [ApiKey.AlterConfigs] = 33,
+            [ApiKey.DeleteTopics] = 20, [ApiKey.InitProducerId] = 22, [ApiKey.DescribeConfigs] = 32, [ApiKey.AlterConfigs] = 33,
             [ApiKey.CreatePartitions] = 37, [ApiKey.DeleteGroups] = 42, [ApiKey.ConsumerGroupHeartbeat] = 68,
         };
         Assert.Equal(expected.Count, Enum.GetValues<ApiKey>().Length);
@@ -78,6 +78,7 @@ public class ApiVersionsTableTests
     [Theory]
     [InlineData(ApiKey.Produce, 0, ErrorCode.None)]
     [InlineData(ApiKey.Produce, 1, ErrorCode.UnsupportedVersion)]
+    [InlineData(ApiKey.InitProducerId, 0, ErrorCode.None)]
     [InlineData(ApiKey.Fetch, -1, ErrorCode.UnsupportedVersion)]
     [InlineData(ApiKey.FindCoordinator, 0, ErrorCode.None)]
     [InlineData(ApiKey.FindCoordinator, 1, ErrorCode.UnsupportedVersion)]

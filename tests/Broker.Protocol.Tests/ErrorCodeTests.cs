@@ -22,6 +22,11 @@ public class ErrorCodeTests
         Assert.Equal(42, (short)ErrorCode.InvalidRequest);
         Assert.Equal(74, (short)ErrorCode.FencedLeaderEpoch);
         Assert.Equal(75, (short)ErrorCode.UnknownLeaderEpoch);
+        Assert.Equal(45, (short)ErrorCode.OutOfOrderSequenceNumber);
+        Assert.Equal(46, (short)ErrorCode.DuplicateSequenceNumber);
+        Assert.Equal(47, (short)ErrorCode.InvalidProducerEpoch);
+        Assert.Equal(59, (short)ErrorCode.UnknownProducerId);
+        Assert.Equal("OUT_OF_ORDER_SEQUENCE_NUMBER", ErrorCodes.Name(ErrorCode.OutOfOrderSequenceNumber));
         Assert.Equal("KAFKA_STORAGE_ERROR", ErrorCodes.Name(ErrorCode.StorageError));
         Assert.Equal("UNKNOWN_CODE_999", ErrorCodes.Name((ErrorCode)999));
     }
@@ -34,6 +39,10 @@ public class ErrorCodeTests
     [InlineData(ErrorCode.UnsupportedVersion, false)]
     [InlineData(ErrorCode.InvalidRequest, false)]
     [InlineData(ErrorCode.TopicAlreadyExists, false)]
+    [InlineData(ErrorCode.OutOfOrderSequenceNumber, false)] // the producer resolves it itself, by order or by epoch
+    [InlineData(ErrorCode.UnknownProducerId, false)]
+    [InlineData(ErrorCode.InvalidProducerEpoch, false)]
+    [InlineData(ErrorCode.DuplicateSequenceNumber, false)]
     public void Retriability_is_kafkas(ErrorCode code, bool retriable) => Assert.Equal(retriable, ErrorCodes.IsRetriable(code));
 
     [Fact]

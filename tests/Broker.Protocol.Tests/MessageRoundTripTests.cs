@@ -8,6 +8,7 @@ using Broker.Protocol.Messages.CreateTopics;
 using Broker.Protocol.Messages.DeleteTopics;
 using Broker.Protocol.Messages.DescribeConfigs;
 using Broker.Protocol.Messages.Fetch;
+using Broker.Protocol.Messages.InitProducerId;
 using Broker.Protocol.Messages.ListOffsets;
 using Broker.Protocol.Messages.Metadata;
 using Broker.Protocol.Messages.Produce;
@@ -51,6 +52,19 @@ public class MessageRoundTripTests
 
     [Fact]
     public void AlterConfigs_round_trips() => AssertRoundTrip(SampleMessages.AlterConfigs(), SampleMessages.AlterConfigsResult());
+
+    [Fact]
+    public void InitProducerId_round_trips() => AssertRoundTrip(SampleMessages.InitProducerId(), SampleMessages.InitProducerIdResult());
+
+    [Fact]
+    public void InitProducerId_defaults_ask_for_a_new_producer_without_transactions()
+    {
+        var read = MessageReader.Read<InitProducerIdRequest>(Wire.Encode(new InitProducerIdRequest()), 0);
+        Assert.Null(read.TransactionalId);
+        Assert.Equal((ProtocolSentinels.NoProducerId, ProtocolSentinels.NoProducerEpoch), (read.ProducerId, read.ProducerEpoch));
+        var refused = MessageReader.Read<InitProducerIdResponse>(Wire.Encode(new InitProducerIdResponse { ErrorCode = ErrorCode.InvalidRequest }), 0);
+        Assert.Equal((ErrorCode.InvalidRequest, -1L, (short)-1), (refused.ErrorCode, refused.ProducerId, refused.ProducerEpoch));
+    }
 
     [Fact]
     public void FindCoordinator_round_trips() =>

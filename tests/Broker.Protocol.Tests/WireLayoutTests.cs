@@ -2,6 +2,7 @@ using Broker.Core.Errors;
 using Broker.Protocol.Framing;
 using Broker.Protocol.Messages;
 using Broker.Protocol.Messages.Fetch;
+using Broker.Protocol.Messages.InitProducerId;
 using Broker.Protocol.Messages.Metadata;
 using Broker.Protocol.Messages.Produce;
 using Broker.Protocol.Tests.Support;
@@ -80,6 +81,30 @@ public class WireLayoutTests
             0, 0, 0, 1, 7, // records
         ];
         Assert.Equal(expected, Wire.Encode(response));
+    }
+
+    [Fact]
+    public void InitProducerId_request_and_response_layout()
+    {
+        var request = new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = 1000, ProducerId = 0x0102030405060708, ProducerEpoch = 9 };
+        byte[] expectedRequest =
+        [
+            0xFF, 0xFF, // transactional_id null
+            0, 0, 0x03, 0xE8, // transaction_timeout_ms 1000
+            1, 2, 3, 4, 5, 6, 7, 8, // producer_id
+            0, 9, // producer_epoch
+        ];
+        Assert.Equal(expectedRequest, Wire.Encode(request));
+
+        var response = new InitProducerIdResponse { ThrottleTimeMs = 2, ProducerId = 1000, ProducerEpoch = 0 };
+        byte[] expectedResponse =
+        [
+            0, 0, // error_code
+            0, 0, 0, 2, // throttle_time_ms
+            0, 0, 0, 0, 0, 0, 0x03, 0xE8, // producer_id 1000
+            0, 0, // producer_epoch
+        ];
+        Assert.Equal(expectedResponse, Wire.Encode(response));
     }
 
     [Fact]

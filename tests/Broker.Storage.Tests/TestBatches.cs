@@ -36,4 +36,21 @@ internal static class TestBatches
         RecordBatch.SetPartitionLeaderEpoch(copy, leaderEpoch);
         return copy;
     }
+
+    /// <summary>A batch of an idempotent producer: <paramref name="recordCount"/> records starting at sequence
+    /// <paramref name="baseSequence"/>.</summary>
+    public static byte[] Idempotent(long producerId, short epoch, int baseSequence, int recordCount = 2, int valueBytes = 10, long timestampMs = 1_000)
+    {
+        var batch = Create(recordCount, valueBytes, timestampMs);
+        RecordBatch.SetProducer(batch, producerId, epoch, baseSequence);
+        return batch;
+    }
+
+    /// <summary>A copy of <paramref name="batch"/> stamped with a producer, as an idempotent producer sends it.</summary>
+    public static byte[] WithProducer(byte[] batch, long producerId, short epoch, int baseSequence)
+    {
+        var copy = (byte[])batch.Clone();
+        RecordBatch.SetProducer(copy, producerId, epoch, baseSequence);
+        return copy;
+    }
 }

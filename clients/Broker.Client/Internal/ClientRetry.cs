@@ -15,11 +15,17 @@ internal static class ClientRetry
     /// <summary>Attempts for a caller whose cancellation token is the real bound.</summary>
     public const int UntilCancelled = int.MaxValue;
 
-    public static ResiliencePipeline Pipeline(ClientOptions options, TimeProvider time, int maxRetryAttempts, Action<BrokerException>? onRetry = null) =>
+    /// <param name="options">Backoff settings.</param>
+    /// <param name="time">The clock of the delays.</param>
+    /// <param name="maxRetryAttempts">How many retries at most.</param>
+    /// <param name="onRetry">Called with each failure that is retried.</param>
+    /// <param name="shouldRetry">Which failures to retry; null: the retriable ones.</param>
+    public static ResiliencePipeline Pipeline(
+        ClientOptions options, TimeProvider time, int maxRetryAttempts, Action<BrokerException>? onRetry = null, Func<BrokerException, bool>? shouldRetry = null) =>
         new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<BrokerException>(e => e.IsRetriable),
+                ShouldHandle = new PredicateBuilder().Handle<BrokerException>(shouldRetry ?? (e => e.IsRetriable)),
                 MaxRetryAttempts = Math.Max(1, maxRetryAttempts),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,

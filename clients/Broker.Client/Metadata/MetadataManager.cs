@@ -234,7 +234,8 @@ internal sealed class MetadataManager
         throw new BrokerException(ClientErrors.ConnectionLost, $"No broker answered a {TRequest.ApiKey} request: {last?.Message}", last!);
     }
 
-    private List<BrokerEndpoint> Candidates()
+    /// <summary>Brokers to ask something any broker answers: the known ones from a random start, then the bootstrap servers.</summary>
+    internal List<BrokerEndpoint> Candidates()
     {
         var brokers = Current.Brokers.Values.Select(b => b.Endpoint).ToList();
         // Start at a random known broker so many clients do not all ask the same one.

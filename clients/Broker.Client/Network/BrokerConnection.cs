@@ -98,12 +98,13 @@ internal sealed class BrokerConnection : IAsyncDisposable
         return connection;
     }
 
-    /// <summary>Sends a request and reads its response; the frame is released before returning.</summary>
-    public async Task<TResponse> RequestAsync<TRequest, TResponse>(TRequest request, CancellationToken cancellationToken, TimeSpan extraWait = default)
+    /// <summary>Sends a request and reads its response; the frame is released before returning. <paramref name="queued"/>,
+    /// if given, runs once the request holds its place in the connection's write order (see <see cref="SendAsync"/>).</summary>
+    public async Task<TResponse> RequestAsync<TRequest, TResponse>(TRequest request, CancellationToken cancellationToken, TimeSpan extraWait = default, Action? queued = null)
         where TRequest : IRequestMessage<TRequest>
         where TResponse : IResponseMessage<TResponse>
     {
-        var (frame, version) = await SendAsync(request, expectsResponse: true, extraWait, cancellationToken).ConfigureAwait(false);
+        var (frame, version) = await SendAsync(request, expectsResponse: true, extraWait, cancellationToken, queued).ConfigureAwait(false);
         using (frame)
         {
             return ReadBody<TResponse>(frame, version);
@@ -112,10 +113,13 @@ internal sealed class BrokerConnection : IAsyncDisposable
 
     /// <summary>
     /// Sends a request and returns its response frame, which the caller disposes once done with slices of it (Fetch
-    /// records). <paramref name="extraWait"/> lengthens the timeout for long polls.
+    /// records). <paramref name="extraWait"/> lengthens the timeout for long polls. Requests are written in the order
+    /// they are queued, which is not always the order of the calls: a call may wait for an in-flight slot. A caller
+    /// whose requests must go out in order (the producer's, per partition) starts the next one only after
+    /// <paramref name="queued"/> ran for this one (or the call ended).
     /// </summary>
     public async Task<(ResponseFrame Frame, short Version)> SendAsync<TRequest>(
-        TRequest request, bool expectsResponse, TimeSpan extraWait, CancellationToken cancellationToken)
+        TRequest request, bool expectsResponse, TimeSpan extraWait, CancellationToken cancellationToken, Action? queued = null)
         where TRequest : IRequestMessage<TRequest>
     {
         var version = VersionFor(TRequest.ApiKey);
@@ -129,6 +133,7 @@ internal sealed class BrokerConnection : IAsyncDisposable
                 ThrowIfFailed();
             }
 
+            queued?.Invoke();
             var timeout = _settings.RequestTimeout + extraWait;
             var frame = await pending.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             return (frame, version);

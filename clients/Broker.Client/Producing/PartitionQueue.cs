@@ -4,12 +4,13 @@ namespace Broker.Client.Producing;
 
 /// <summary>
 /// A partition's batches in the producer: the one being filled, the sealed ones waiting to be sent (oldest first),
-/// and the ones in flight. All fields are guarded by <see cref="Lock"/>, held only for short, synchronous steps.
+/// the requests in flight (<see cref="InFlight"/>), and the requests decided but not yet reported
+/// (<see cref="Settled"/>). All fields are guarded by <see cref="Lock"/>, held only for short, synchronous steps.
 /// </summary>
 /// <remarks>
-/// Ordering: while <see cref="InFlight"/> is set (a request, and its retries, owns the head of the queue) nothing
-/// else of this partition is sent, so a retried batch can never land behind a later one. Different partitions'
-/// batches are pipelined freely.
+/// Ordering: up to MaxInFlightRequestsPerPartition requests go out back to back; when one fails, nothing new is sent
+/// until the failed ones are resent, oldest first (see <see cref="PartitionInFlight"/>). Outcomes are reported in
+/// order by one delivering thread at a time (<see cref="Delivering"/>). Different partitions are independent.
 /// </remarks>
 internal sealed class PartitionQueue(TopicPartition partition)
 {
@@ -21,10 +22,13 @@ internal sealed class PartitionQueue(TopicPartition partition)
 
     public Queue<ProducerBatch> Sealed { get; } = new();
 
-    /// <summary>The batches of the request (or retry) in flight; null when none.</summary>
-    public ProducerBatch[]? InFlightBatches { get; set; }
+    public PartitionInFlight InFlight { get; } = new();
 
-    public bool InFlight => InFlightBatches is not null;
+    /// <summary>Requests decided, waiting for their records' outcomes to be reported, in order.</summary>
+    public Queue<DrainedPartition> Settled { get; } = new();
 
-    public bool IsEmpty => Open is null && Sealed.Count == 0 && !InFlight;
+    /// <summary>True while a thread reports <see cref="Settled"/> requests.</summary>
+    public bool Delivering { get; set; }
+
+    public bool IsEmpty => Open is null && Sealed.Count == 0 && InFlight.Count == 0 && Settled.Count == 0;
 }

@@ -24,6 +24,7 @@ internal sealed class ProducerBatch : IDisposable
     private object?[] _completions = ArrayPool<object?>.Shared.Rent(InitialRecordSlots);
     private long[] _timestamps = ArrayPool<long>.Shared.Rent(InitialRecordSlots);
     private TaskCompletionSource? _done;
+    private Memory<byte> _sealed;
     private bool _completed;
 
     public ProducerBatch(CompressionType compression, int batchSize) =>
@@ -44,7 +45,10 @@ internal sealed class ProducerBatch : IDisposable
     public bool IsSealed { get; private set; }
 
     /// <summary>The sealed batch as sent on the wire: valid until <see cref="Recycle"/>.</summary>
-    public ReadOnlyMemory<byte> Bytes { get; private set; }
+    public ReadOnlyMemory<byte> Bytes => _sealed;
+
+    /// <summary>The sequence of the batch's first record; -1 until an idempotent producer first sends it.</summary>
+    public int BaseSequence { get; private set; } = RecordBatchLayout.NoSequence;
 
     public void Open(TopicPartition partition, long createdTimestamp)
     {
@@ -52,7 +56,8 @@ internal sealed class ProducerBatch : IDisposable
         CreatedTimestamp = createdTimestamp;
         ReservedBytes = 0;
         IsSealed = false;
-        Bytes = default;
+        _sealed = default;
+        BaseSequence = RecordBatchLayout.NoSequence;
         lock (_doneLock)
         {
             _done = null;
@@ -83,9 +88,18 @@ internal sealed class ProducerBatch : IDisposable
     {
         if (!IsSealed)
         {
-            Bytes = Builder.Seal();
+            _sealed = Builder.Seal();
             IsSealed = true;
         }
+    }
+
+    /// <summary>Stamps the idempotent producer's id, epoch and this batch's first sequence on the sealed bytes (the
+    /// header and its CRC; records are untouched): when first sent, and again if the partition's sequences are
+    /// renumbered. Never while a request holding the bytes is on the wire.</summary>
+    public void SetSequence(long producerId, short producerEpoch, int baseSequence)
+    {
+        RecordBatch.SetProducer(_sealed.Span, producerId, producerEpoch, baseSequence);
+        BaseSequence = baseSequence;
     }
 
     /// <summary>Completes when the batch's outcome has been reported (for Flush).</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Broker.Client.Internal;
 using Broker.Client.Metadata;
 using Broker.Client.Network;
@@ -11,28 +12,33 @@ namespace Broker.Client.Producing;
 /// The producer's background loop: drains sendable batches from the <see cref="RecordAccumulator"/>, groups them by
 /// partition leader into one Produce request per broker, and reports each record's outcome when the response
 /// arrives. Requests to different brokers, and successive requests to one broker, are pipelined; the loop never
-/// awaits a response.
+/// awaits a response. A partition has up to <see cref="ProducerOptions.MaxInFlightRequestsPerPartition"/> requests in
+/// flight (<see cref="PartitionInFlight"/> keeps their order and, for an idempotent producer, their sequences).
 /// </summary>
 /// <remarks>
-/// A partition whose batches fail with a retriable error (<see cref="ErrorCodes.IsRetriable"/>, or a lost
-/// connection) is retried on its own through a Polly pipeline: exponential backoff with jitter from
-/// <see cref="ClientOptions.RetryBackoff"/> to <see cref="ClientOptions.RetryBackoffMax"/>, metadata refreshed before
-/// each attempt when leadership may have moved, until <see cref="ProducerOptions.DeliveryTimeout"/>. The partition stays
-/// in flight throughout (see <see cref="PartitionQueue"/>), which is what keeps its records in order.
+/// An idempotent producer first gets its producer id (<see cref="ProducerIdInitializer"/>); nothing is sent before.
+/// A partition whose request fails with a retriable error (<see cref="ErrorCodes.IsRetriable"/>, a lost connection,
+/// or a sequence error explained by an earlier failure) sends nothing new until its requests in flight are answered,
+/// then resends the failed ones oldest first, one at a time (<see cref="RetryRoundAsync"/>), through a Polly pipeline:
+/// exponential backoff with jitter from <see cref="ClientOptions.RetryBackoff"/> to
+/// <see cref="ClientOptions.RetryBackoffMax"/>, metadata refreshed before each attempt when leadership may have moved,
+/// until <see cref="ProducerOptions.DeliveryTimeout"/>. Outcomes of one partition are reported in order.
 /// </remarks>
-internal sealed class ProducerSender
+internal sealed partial class ProducerSender
 {
+    /// <summary>The longest the sender sleeps without a wake-up.</summary>
+    private static readonly TimeSpan IdleWakeInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly ProducerOptions _options;
     private readonly RecordAccumulator _accumulator;
     private readonly MetadataManager _metadata;
     private readonly ConnectionPool _pool;
     private readonly TimeProvider _time;
-    /// <summary>The longest the sender sleeps without a wake-up.</summary>
-    private static readonly TimeSpan IdleWakeInterval = TimeSpan.FromMilliseconds(100);
-
+    private readonly ProducerIdInitializer? _producerId;
     private readonly AsyncSignal _wake = new();
     private readonly ResiliencePipeline _retry;
     private readonly CancellationTokenSource _abort = new();
+    private readonly ConcurrentDictionary<BrokerEndpoint, LeaderPipeline> _leaders = new();
     private int _flushes;
     private int _requestsInFlight;
     private volatile bool _closing;
@@ -46,6 +52,7 @@ internal sealed class ProducerSender
         _pool = pool;
         _time = time;
         _retry = BuildRetryPipeline(options, metadata, time);
+        _producerId = options.IsIdempotent ? new ProducerIdInitializer(metadata, pool, time, options.RetryBackoff, Wake) : null;
     }
 
     public void Start() => _loop = Task.Run(RunAsync);
@@ -81,6 +88,11 @@ internal sealed class ProducerSender
         await _abort.CancelAsync().ConfigureAwait(false);
         Wake();
         await _loop.ConfigureAwait(false);
+        foreach (var pipeline in _leaders.Values)
+        {
+            await pipeline.CompleteAsync().ConfigureAwait(false);
+        }
+
         for (var waited = 0; Volatile.Read(ref _requestsInFlight) > 0 && waited < 500; waited++)
         {
             await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
@@ -89,13 +101,21 @@ internal sealed class ProducerSender
         _accumulator.FailQueued(ErrorCode.RequestTimedOut, "The producer was closed before the record could be delivered.");
     }
 
+    private bool CanRetry => _options.Retries > 0 && !_abort.IsCancellationRequested;
+
     private async Task RunAsync()
     {
         var pass = new DrainPass();
         while (!_abort.IsCancellationRequested)
         {
             var everything = _closing || Volatile.Read(ref _flushes) > 0;
-            _accumulator.Drain(_metadata.Current, everything, pass);
+            var sendable = _producerId?.EnsureStarted(_abort.Token) ?? true;
+            if (_producerId?.Fatal is { } fatal)
+            {
+                _accumulator.FailQueued(fatal.Code, $"The producer has no producer id, so it cannot send idempotently: {fatal.Message}");
+            }
+
+            _accumulator.Drain(_metadata.Current, everything, pass, _producerId?.Identity, sendable);
             ExpireAll(pass.Expired);
             if (pass.UnknownLeader)
             {
@@ -109,7 +129,8 @@ internal sealed class ProducerSender
 
             foreach (var (leader, partitions) in pass.ByLeader)
             {
-                _ = SendAsync(leader, [.. partitions]);
+                Interlocked.Increment(ref _requestsInFlight);
+                _leaders.GetOrAdd(leader, static (endpoint, sender) => new LeaderPipeline(endpoint, sender.StartRequestAsync), this).Post([.. partitions]);
             }
 
             if (_closing && Volatile.Read(ref _requestsInFlight) == 0 && _accumulator.IsEmpty)
@@ -117,7 +138,7 @@ internal sealed class ProducerSender
                 return;
             }
 
-            var wait = pass.UnknownLeader && (pass.NextDue == Timeout.InfiniteTimeSpan || pass.NextDue > _options.RetryBackoff)
+            var wait = (pass.UnknownLeader || !sendable) && (pass.NextDue == Timeout.InfiniteTimeSpan || pass.NextDue > _options.RetryBackoff)
                 ? _options.RetryBackoff
                 : pass.NextDue;
             if (wait == Timeout.InfiniteTimeSpan || wait > IdleWakeInterval)
@@ -126,6 +147,7 @@ internal sealed class ProducerSender
                 // against a missed one, at ten cheap passes a second when idle.
                 wait = IdleWakeInterval;
             }
+
             await _wake.WaitAsync(wait, CancellationToken.None).ConfigureAwait(false);
         }
     }
@@ -140,17 +162,26 @@ internal sealed class ProducerSender
         }
     }
 
-    private async Task SendAsync(BrokerEndpoint leader, DrainedPartition[] partitions)
+    /// <summary>Starts a request (see <see cref="LeaderPipeline"/>); completes once it is queued on the connection or
+    /// has failed, while the request itself goes on to its response.</summary>
+    private async Task StartRequestAsync(BrokerEndpoint leader, DrainedPartition[] partitions)
     {
-        Interlocked.Increment(ref _requestsInFlight);
+        var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sending = SendAsync(leader, partitions, queued);
+        await Task.WhenAny(queued.Task, sending).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends one request; <see cref="_requestsInFlight"/> was counted up when it was posted.</summary>
+    private async Task SendAsync(BrokerEndpoint leader, DrainedPartition[] partitions, TaskCompletionSource queued)
+    {
         try
         {
             using var builder = new ProduceRequestBuilder();
             var request = builder.Build(partitions, _options.Acks, _options.RequestTimeout);
-            var outcomes = await SendRequestAsync(leader, request, partitions, _abort.Token).ConfigureAwait(false);
+            var outcomes = await SendRequestAsync(leader, request, partitions, _abort.Token, () => queued.TrySetResult()).ConfigureAwait(false);
             for (var i = 0; i < partitions.Length; i++)
             {
-                Handle(partitions[i], outcomes[i]);
+                OnResponse(partitions[i], outcomes[i]);
             }
         }
         finally
@@ -162,7 +193,7 @@ internal sealed class ProducerSender
 
     /// <summary>One request to one broker; a transport failure becomes every partition's (retriable) outcome.</summary>
     private async Task<PartitionOutcome[]> SendRequestAsync(
-        BrokerEndpoint leader, ProduceRequest request, IReadOnlyList<DrainedPartition> partitions, CancellationToken cancellationToken)
+        BrokerEndpoint leader, ProduceRequest request, IReadOnlyList<DrainedPartition> partitions, CancellationToken cancellationToken, Action? queued = null)
     {
         var outcomes = new PartitionOutcome[partitions.Count];
         try
@@ -170,12 +201,12 @@ internal sealed class ProducerSender
             var connection = await _pool.GetAsync(leader, cancellationToken).ConfigureAwait(false);
             if (_options.Acks == ProduceAcks.None)
             {
-                await connection.SendAsync(request, expectsResponse: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                await connection.SendAsync(request, expectsResponse: false, TimeSpan.Zero, cancellationToken, queued).ConfigureAwait(false);
                 Array.Fill(outcomes, PartitionOutcome.Unacknowledged);
                 return outcomes;
             }
 
-            var response = await connection.RequestAsync<ProduceRequest, ProduceResponse>(request, cancellationToken).ConfigureAwait(false);
+            var response = await connection.RequestAsync<ProduceRequest, ProduceResponse>(request, cancellationToken, queued: queued).ConfigureAwait(false);
             for (var i = 0; i < partitions.Count; i++)
             {
                 var partition = partitions[i].Queue.Partition;
@@ -191,24 +222,73 @@ internal sealed class ProducerSender
         return outcomes;
     }
 
-    private void Handle(DrainedPartition drained, PartitionOutcome outcome)
+    /// <summary>Takes in a partition's answer; reports what is decided, in order, and starts a retry round if due.</summary>
+    private void OnResponse(DrainedPartition drained, PartitionOutcome outcome)
     {
-        if (outcome.Error != ErrorCode.None && ErrorCodes.IsRetriable(outcome.Error) && _options.Retries > 0 && !_abort.IsCancellationRequested)
+        if (outcome.Error != ErrorCode.None && ClientErrors.NeedsMetadataRefresh(outcome.Error))
         {
-            if (ClientErrors.NeedsMetadataRefresh(outcome.Error))
-            {
-                _metadata.RequestRefresh();
-            }
-
-            _ = RetryAsync(drained, outcome);
-            return;
+            _metadata.RequestRefresh();
         }
 
-        Complete(drained, outcome);
+        var queue = drained.Queue;
+        var settled = new List<DrainedPartition>();
+        bool startRound;
+        lock (queue.Lock)
+        {
+            startRound = queue.InFlight.OnOutcome(drained, outcome, CanRetry, settled);
+        }
+
+        Deliver(queue, settled);
+        if (startRound)
+        {
+            _ = RetryRoundAsync(queue);
+        }
     }
 
-    private void Complete(DrainedPartition drained, PartitionOutcome outcome)
+    /// <summary>
+    /// Reports settled requests' records. One thread at a time per partition delivers, in the order the requests
+    /// settled, outside the partition's lock: callbacks run in order and never under a lock an appender needs.
+    /// </summary>
+    private void Deliver(PartitionQueue queue, List<DrainedPartition> settled)
     {
+        lock (queue.Lock)
+        {
+            foreach (var request in settled)
+            {
+                queue.Settled.Enqueue(request);
+            }
+
+            if (queue.Delivering || queue.Settled.Count == 0)
+            {
+                return;
+            }
+
+            queue.Delivering = true;
+        }
+
+        while (true)
+        {
+            DrainedPartition? next;
+            lock (queue.Lock)
+            {
+                if (!queue.Settled.TryPeek(out next))
+                {
+                    queue.Delivering = false;
+                    return;
+                }
+            }
+
+            Complete(next);
+            lock (queue.Lock)
+            {
+                queue.Settled.Dequeue();
+            }
+        }
+    }
+
+    private void Complete(DrainedPartition drained)
+    {
+        var outcome = drained.Outcome;
         var offset = outcome.BaseOffset;
         foreach (var batch in drained.Batches)
         {
@@ -222,77 +302,24 @@ internal sealed class ProducerSender
             }
         }
 
-        _accumulator.Finish(drained);
-    }
-
-    private async Task RetryAsync(DrainedPartition drained, PartitionOutcome first)
-    {
-        Interlocked.Increment(ref _requestsInFlight);
-        var remaining = _options.DeliveryTimeout - _time.GetElapsedTime(drained.Batches[0].CreatedTimestamp);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
-        deadline.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
-        var attempts = 0;
-        var last = first;
-        try
+        foreach (var batch in drained.Batches)
         {
-            var outcome = await _retry.ExecuteAsync(async cancellationToken =>
-            {
-                // Attempt one was the shared request; rethrowing its error lets the pipeline own every backoff.
-                if (attempts++ > 0)
-                {
-                    last = await SendOnceAsync(drained, cancellationToken).ConfigureAwait(false);
-                }
-
-                return ErrorCodes.IsRetriable(last.Error) ? throw new BrokerException(last.Error, last.ErrorMessage ?? ErrorCodes.Describe(last.Error)) : last;
-            }, deadline.Token).ConfigureAwait(false);
-            Complete(drained, outcome);
+            _accumulator.Return(batch);
         }
-        catch (OperationCanceledException)
-        {
-            var why = _abort.IsCancellationRequested ? "the producer was closed" : $"the delivery timeout ({_options.DeliveryTimeout}) expired";
-            Complete(drained, PartitionOutcome.Failed(ErrorCode.RequestTimedOut,
-                $"Not delivered: {why} after {attempts} attempts; last error {ErrorCodes.Name(last.Error)}: {last.ErrorMessage}"));
-        }
-        catch (BrokerException e)
-        {
-            Complete(drained, PartitionOutcome.Failed(e.Code, $"{e.Message} (after {attempts} attempts)"));
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _requestsInFlight);
-            Wake();
-        }
-    }
-
-    /// <summary>One retry attempt: this partition alone, to its current leader.</summary>
-    private async Task<PartitionOutcome> SendOnceAsync(DrainedPartition drained, CancellationToken cancellationToken)
-    {
-        var partition = drained.Queue.Partition;
-        var leader = _metadata.Current.LeaderOf(partition);
-        if (leader is null || _metadata.NeedsRefresh)
-        {
-            await _metadata.RefreshAsync(cancellationToken).ConfigureAwait(false);
-            leader = _metadata.Current.LeaderOf(partition);
-        }
-
-        if (leader is not { } endpoint)
-        {
-            return PartitionOutcome.Failed(ErrorCode.LeaderNotAvailable, $"No leader is known for {partition}.");
-        }
-
-        using var builder = new ProduceRequestBuilder();
-        var request = builder.Build([drained], _options.Acks, _options.RequestTimeout);
-        var outcomes = await SendRequestAsync(endpoint, request, [drained], cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        return outcomes[0];
     }
 
     private static ResiliencePipeline BuildRetryPipeline(ProducerOptions options, MetadataManager metadata, TimeProvider time) =>
-        ClientRetry.Pipeline(options, time, options.Retries, e =>
-        {
-            if (ClientErrors.NeedsMetadataRefresh(e.Code))
+        ClientRetry.Pipeline(
+            options,
+            time,
+            options.Retries,
+            e =>
             {
-                metadata.RequestRefresh();
-            }
-        });
+                if (ClientErrors.NeedsMetadataRefresh(e.Code))
+                {
+                    metadata.RequestRefresh();
+                }
+            },
+            // Sequence errors come here only when the partition's state says a retry resolves them.
+            e => e.IsRetriable || e.Code is ErrorCode.OutOfOrderSequenceNumber or ErrorCode.UnknownProducerId);
 }

@@ -68,8 +68,13 @@ internal sealed class RecordAccumulator : IDisposable
         return sealedFull || (opened && _options.Linger == TimeSpan.Zero);
     }
 
-    /// <summary>Takes every sendable batch whose leader is known into <paramref name="pass"/>, marking their partitions in flight.</summary>
-    public void Drain(ClusterSnapshot metadata, bool everything, DrainPass pass)
+    /// <summary>
+    /// Takes every sendable batch whose leader is known into <paramref name="pass"/>, one request per partition whose
+    /// in-flight window has room, and adds the requests to their partitions' windows (numbering their batches when the
+    /// producer has an <paramref name="identity"/>). With <paramref name="sendable"/> false (an idempotent producer
+    /// still without its id) only expired batches are taken.
+    /// </summary>
+    public void Drain(ClusterSnapshot metadata, bool everything, DrainPass pass, ProducerIdentity? identity = null, bool sendable = true)
     {
         pass.Clear();
         var now = _time.GetTimestamp();
@@ -77,7 +82,7 @@ internal sealed class RecordAccumulator : IDisposable
         {
             foreach (var queue in topic.Partitions)
             {
-                if (DrainPartition(queue, metadata, everything, now, pass))
+                if (DrainPartition(queue, metadata, everything, now, pass, identity, sendable))
                 {
                     // The sticky partition's batch is on its way: keyless records move to another partition.
                     if (topic.StickyPartition == queue.Partition.Partition)
@@ -86,20 +91,6 @@ internal sealed class RecordAccumulator : IDisposable
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>Reports a drained partition's outcome and lets its next batches go.</summary>
-    public void Finish(DrainedPartition drained)
-    {
-        lock (drained.Queue.Lock)
-        {
-            drained.Queue.InFlightBatches = null;
-        }
-
-        foreach (var batch in drained.Batches)
-        {
-            Return(batch);
         }
     }
 
@@ -137,7 +128,8 @@ internal sealed class RecordAccumulator : IDisposable
                     }
 
                     tasks.AddRange(queue.Sealed.Select(b => b.WhenDone()));
-                    tasks.AddRange(queue.InFlightBatches?.Select(b => b.WhenDone()) ?? []);
+                    tasks.AddRange(queue.InFlight.Requests.SelectMany(r => r.Batches).Select(b => b.WhenDone()));
+                    tasks.AddRange(queue.Settled.SelectMany(r => r.Batches).Select(b => b.WhenDone()));
                 }
             }
         }
@@ -184,16 +176,21 @@ internal sealed class RecordAccumulator : IDisposable
     }
 
     /// <returns>True when a lingering open batch was sealed and taken.</returns>
-    private bool DrainPartition(PartitionQueue queue, ClusterSnapshot metadata, bool everything, long now, DrainPass pass)
+    private bool DrainPartition(PartitionQueue queue, ClusterSnapshot metadata, bool everything, long now, DrainPass pass, ProducerIdentity? identity, bool sendable)
     {
         lock (queue.Lock)
         {
-            if (queue.InFlight)
+            if (!queue.InFlight.CanSend(_options.MaxInFlightRequestsPerPartition))
             {
                 return false;
             }
 
             ExpireLocked(queue, now, pass);
+            if (!sendable)
+            {
+                return false;
+            }
+
             var open = queue.Open;
             var openDue = open is not null && (everything || _time.GetElapsedTime(open.CreatedTimestamp, now) >= _options.Linger);
             if (queue.Sealed.Count == 0 && !openDue)
@@ -228,7 +225,12 @@ internal sealed class RecordAccumulator : IDisposable
                 return false;
             }
 
-            queue.InFlightBatches = taken.Batches;
+            queue.InFlight.Send(taken, identity);
+            if (queue.Sealed.Count > 0 && queue.InFlight.CanSend(_options.MaxInFlightRequestsPerPartition))
+            {
+                pass.Due(TimeSpan.Zero); // more is ready and the window has room: the next pass sends another request
+            }
+
             pass.RequestBytes[endpoint] = requestBytes + taken.Bytes;
             if (!pass.ByLeader.TryGetValue(endpoint, out var list))
             {

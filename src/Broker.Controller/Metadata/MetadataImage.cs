@@ -3,7 +3,8 @@ using System.Collections.Immutable;
 namespace Broker.Controller.Metadata;
 
 /// <summary>
-/// The cluster metadata at one offset of the metadata log: brokers, topics, partitions, configs. Immutable: a
+/// The cluster metadata at one offset of the metadata log: brokers, topics, partitions, configs, the producer ids
+/// given out. Immutable: a
 /// reader holds an image and sees one consistent state however long it takes; <see cref="Apply"/> returns a new
 /// image sharing structure with this one. Records reaching Apply were validated by the controller before they
 /// were written, so one that does not fit the image is a bug (or a damaged log) and throws.
@@ -15,20 +16,23 @@ public sealed class MetadataImage
         ImmutableSortedDictionary<int, BrokerRegistration>.Empty,
         ImmutableSortedDictionary.Create<string, TopicImage>(StringComparer.Ordinal),
         ImmutableDictionary<Guid, string>.Empty,
-        ImmutableDictionary<ConfigResource, ImmutableSortedDictionary<string, string>>.Empty);
+        ImmutableDictionary<ConfigResource, ImmutableSortedDictionary<string, string>>.Empty,
+        0);
 
     private MetadataImage(
         long offset,
         ImmutableSortedDictionary<int, BrokerRegistration> brokers,
         ImmutableSortedDictionary<string, TopicImage> topics,
         ImmutableDictionary<Guid, string> topicNamesById,
-        ImmutableDictionary<ConfigResource, ImmutableSortedDictionary<string, string>> configs)
+        ImmutableDictionary<ConfigResource, ImmutableSortedDictionary<string, string>> configs,
+        long nextProducerId)
     {
         Offset = offset;
         Brokers = brokers;
         Topics = topics;
         TopicNamesById = topicNamesById;
         Configs = configs;
+        NextProducerId = nextProducerId;
     }
 
     /// <summary>Offset of the last record applied; -1 for the empty image.</summary>
@@ -42,6 +46,10 @@ public sealed class MetadataImage
     public ImmutableDictionary<Guid, string> TopicNamesById { get; }
 
     public ImmutableDictionary<ConfigResource, ImmutableSortedDictionary<string, string>> Configs { get; }
+
+    /// <summary>The first producer id no broker has been given (the end of the last <see cref="ProducerIdsRecord"/>'s
+    /// block); 0 before the first.</summary>
+    public long NextProducerId { get; }
 
     /// <summary>The explicitly set configuration of a resource (defaults are not stored).</summary>
     public ImmutableSortedDictionary<string, string> ConfigOf(ConfigResourceType type, string name) =>
@@ -67,6 +75,7 @@ public sealed class MetadataImage
             PartitionChangeRecord r => ApplyPartitionChange(r, offset),
             RemoveTopicRecord r => ApplyRemoveTopic(r, offset),
             ConfigRecord r => ApplyConfig(r, offset),
+            ProducerIdsRecord r => ApplyProducerIds(r, offset),
             _ => throw new InvalidOperationException($"Unknown metadata record {record.GetType().Name}."),
         };
     }
@@ -130,6 +139,16 @@ public sealed class MetadataImage
         return With(offset, configs: config.IsEmpty ? Configs.Remove(resource) : Configs.SetItem(resource, config));
     }
 
+    private MetadataImage ApplyProducerIds(ProducerIdsRecord r, long offset)
+    {
+        if (r.NextProducerId <= NextProducerId)
+        {
+            throw new InvalidOperationException($"Producer ids up to {r.NextProducerId} given out after ids up to {NextProducerId}: ids would be reused.");
+        }
+
+        return With(offset, nextProducerId: r.NextProducerId);
+    }
+
     private BrokerRegistration RequireBroker(int nodeId) =>
         Brokers.TryGetValue(nodeId, out var broker) ? broker : throw new InvalidOperationException($"Broker {nodeId} is not registered.");
 
@@ -141,6 +160,7 @@ public sealed class MetadataImage
         ImmutableSortedDictionary<int, BrokerRegistration>? brokers = null,
         ImmutableSortedDictionary<string, TopicImage>? topics = null,
         ImmutableDictionary<Guid, string>? topicNamesById = null,
-        ImmutableDictionary<ConfigResource, ImmutableSortedDictionary<string, string>>? configs = null) =>
-        new(offset, brokers ?? Brokers, topics ?? Topics, topicNamesById ?? TopicNamesById, configs ?? Configs);
+        ImmutableDictionary<ConfigResource, ImmutableSortedDictionary<string, string>>? configs = null,
+        long? nextProducerId = null) =>
+        new(offset, brokers ?? Brokers, topics ?? Topics, topicNamesById ?? TopicNamesById, configs ?? Configs, nextProducerId ?? NextProducerId);
 }

@@ -67,6 +67,11 @@ public static class MetadataRecordCodec
                 writer.WriteString(r.Key);
                 writer.WriteString(r.Value);
                 break;
+            case ProducerIdsRecord r:
+                writer.WriteInt32(r.BrokerId);
+                writer.WriteInt64(r.BrokerEpoch);
+                writer.WriteInt64(r.NextProducerId);
+                break;
             default:
                 throw new InvalidOperationException($"No encoding for {record.GetType().Name}.");
         }
@@ -96,6 +101,7 @@ public static class MetadataRecordCodec
                 MetadataRecordType.PartitionChange => ReadPartitionChange(ref reader),
                 MetadataRecordType.RemoveTopic => new RemoveTopicRecord(ReadGuid(ref reader)),
                 MetadataRecordType.Config => new ConfigRecord((ConfigResourceType)reader.ReadInt8(), reader.ReadString(), reader.ReadString(), reader.ReadNullableString()),
+                MetadataRecordType.ProducerIds => new ProducerIdsRecord(reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64()),
                 _ => throw Corrupt($"record type {(int)type} is unknown"),
             };
             reader.EnsureAtEnd();

@@ -11,4 +11,5 @@ public enum MetadataRecordType : byte
     PartitionChange = 6,
     RemoveTopic = 7,
     Config = 8,
+    ProducerIds = 9,
 }

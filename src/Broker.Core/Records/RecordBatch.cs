@@ -28,6 +28,20 @@ public static class RecordBatch
         UpdateCrc(batch);
     }
 
+    /// <summary>
+    /// Stamps an idempotent producer's identity on a sealed batch (producer id, epoch, base sequence) and recomputes the
+    /// CRC, which covers them. The producer does this when it sends a batch for the first time, and again only if the
+    /// broker made it renumber its unacknowledged batches: assigning sequences at send time, not at seal time, keeps a
+    /// batch that expires unsent from leaving a gap.
+    /// </summary>
+    public static void SetProducer(Span<byte> batch, long producerId, short producerEpoch, int baseSequence)
+    {
+        BinaryPrimitives.WriteInt64BigEndian(batch[ProducerIdOffset..], producerId);
+        BinaryPrimitives.WriteInt16BigEndian(batch[ProducerEpochOffset..], producerEpoch);
+        BinaryPrimitives.WriteInt32BigEndian(batch[BaseSequenceOffset..], baseSequence);
+        UpdateCrc(batch);
+    }
+
     /// <summary>Recomputes the CRC-32C over attributes..end of the batch that starts <paramref name="batch"/>.</summary>
     public static void UpdateCrc(Span<byte> batch)
     {

@@ -3,7 +3,9 @@ using System.Runtime.InteropServices;
 using Broker.Controller;
 using Broker.Core;
 using Broker.Core.Errors;
+using Broker.Protocol;
 using Broker.Protocol.Framing;
+using Broker.Protocol.Messages.InitProducerId;
 using Broker.Protocol.Messages.Produce;
 using Broker.Server.Hosting;
 using Broker.Server.Replication;
@@ -15,7 +17,9 @@ namespace Broker.Server.Handlers;
 /// partition. The batches are appended from the request frame's own bytes (offsets are assigned in place), so the
 /// broker copies a produced record once: from the network buffer to the page cache. Appends to different partitions
 /// of one request proceed together, so under flush=always they share group-committed fsyncs.
-/// acks=0 requests get no response, as in Kafka.
+/// acks=0 requests get no response, as in Kafka. A retry of an idempotent producer's batches already in the log is
+/// answered like the original append (no error, the original base offset): the log stores them once.
+/// InitProducerId: a new producer id for an idempotent producer, from this broker's block of ids.
 /// </summary>
 internal sealed class ProduceHandler
 {
@@ -80,5 +84,43 @@ internal sealed class ProduceHandler
         {
             FrameWriter.WriteResponse(output, frame.Header.CorrelationId, frame.Header.ApiVersion, new ProduceResponse { Topics = topics });
         }
+    }
+
+    /// <summary>
+    /// InitProducerId: a fresh id at epoch 0 for an idempotent producer, new or one whose epoch ran out (Kafka gives a
+    /// non-transactional producer a new id either way). A transactional id is refused with INVALID_REQUEST
+    /// (transactions are not supported), and so is an id without an epoch or an epoch without an id.
+    /// </summary>
+    public async ValueTask HandleInitProducerIdAsync(RequestFrame frame, PipeWriter output, CancellationToken cancellationToken)
+    {
+        var request = frame.ReadBody<InitProducerIdRequest>();
+        InitProducerIdResponse response;
+        if (request.TransactionalId is not null)
+        {
+            response = new InitProducerIdResponse { ErrorCode = ErrorCode.InvalidRequest };
+        }
+        else if ((request.ProducerId == ProtocolSentinels.NoProducerId) != (request.ProducerEpoch == ProtocolSentinels.NoProducerEpoch)
+                 || request.ProducerId < ProtocolSentinels.NoProducerId || request.ProducerEpoch < ProtocolSentinels.NoProducerEpoch)
+        {
+            response = new InitProducerIdResponse { ErrorCode = ErrorCode.InvalidRequest };
+        }
+        else
+        {
+            try
+            {
+                response = new InitProducerIdResponse { ProducerId = await _runtime.ProducerIds.NextAsync(cancellationToken), ProducerEpoch = 0 };
+            }
+            catch (BrokerException e)
+            {
+                response = new InitProducerIdResponse { ErrorCode = e.Code };
+            }
+        }
+
+        if (response.ErrorCode != ErrorCode.None)
+        {
+            _runtime.Metrics.RequestError("InitProducerId", ErrorCodes.Name(response.ErrorCode));
+        }
+
+        FrameWriter.WriteResponse(output, frame.Header.CorrelationId, frame.Header.ApiVersion, response);
     }
 }

@@ -52,6 +52,10 @@ public sealed class BrokerOptions
     /// <summary>The group coordinator: the offsets topic, session timeout, heartbeat interval.</summary>
     public GroupSettings Groups { get; set; } = new();
 
+    /// <summary>Kafka's producer.id.expiration.ms: an idempotent producer silent this long whose batches have all left a
+    /// partition's log is forgotten there (its next batch must start at sequence 0 again).</summary>
+    public long ProducerIdExpirationMs { get; set; } = Broker.Storage.LogConfig.ProducerIdExpirationMsDefault;
+
     /// <summary>Interval of the background retention, flush and checkpoint pass.</summary>
     public int MaintenanceIntervalMs { get; set; } = 1000;
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Broker.Controller;
 using Broker.Controller.Configs;
 using Broker.Server.Groups;
+using Broker.Server.Producers;
 using Broker.Server.Replication;
 using Broker.Server.Telemetry;
 using Broker.Storage;
@@ -52,6 +53,8 @@ public sealed class BrokerRuntime : IHostedService, IDisposable
 
     /// <summary>The group coordinator: the groups whose <c>__consumer_offsets</c> partitions this broker leads.</summary>
     public GroupCoordinator Groups => _groups ?? throw NotStarted();
+    /// <summary>Producer ids for InitProducerId, in blocks from the controller.</summary>
+    public ProducerIdManager ProducerIds => _producerIds ?? throw NotStarted();
 
     /// <summary>The client endpoint this node advertises, once registered.</summary>
     public (string Host, int Port) Advertised { get; private set; }
@@ -61,13 +64,14 @@ public sealed class BrokerRuntime : IHostedService, IDisposable
     private LogConfig? _topicDefaults;
     private ReplicaManager? _replicas;
     private GroupCoordinator? _groups;
+    private ProducerIdManager? _producerIds;
 
     /// <summary>The broker-wide topic config defaults (Kafka's, with <see cref="BrokerOptions.TopicDefaults"/> applied).</summary>
     public LogConfig TopicDefaults => _topicDefaults ?? throw NotStarted();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var defaults = _topicDefaults = TopicConfigs.Apply(LogConfig.Default, _options.TopicDefaults);
+        var defaults = _topicDefaults = TopicConfigs.Apply(LogConfig.Default with { ProducerIdExpirationMs = _options.ProducerIdExpirationMs }, _options.TopicDefaults);
         _logs = LogManager.Open(_options.DataDir, _options.NodeId, defaults, Time);
         _logger.LogInformation("Opened {DataDir} (cluster {ClusterId}, node {NodeId}, {Partitions} partition(s), clean shutdown: {Clean})",
             Path.GetFullPath(_options.DataDir), _logs.ClusterId, _logs.NodeId, _logs.Logs.Count, _logs.HadCleanShutdown);
@@ -81,6 +85,7 @@ public sealed class BrokerRuntime : IHostedService, IDisposable
             _controller, _replicas, groups.ToCoordinatorOptions(), groups.OffsetsTopicReplicationFactor, groups.OffsetsTopicSegmentBytes,
             TimeSpan.FromMilliseconds(groups.SessionCheckIntervalMs), _options.NodeId, Time, _loggers);
         _groups.Start();
+        _producerIds = new ProducerIdManager(_controller, _options.NodeId);
         _logs.StartBackgroundTasks(TimeSpan.FromMilliseconds(_options.MaintenanceIntervalMs));
         RegisterGauges();
         return Task.CompletedTask;
@@ -126,6 +131,7 @@ public sealed class BrokerRuntime : IHostedService, IDisposable
     {
         _metadataLog?.Dispose();
         _controller?.Dispose();
+        _producerIds?.Dispose();
         _logs?.Dispose();
     }
 

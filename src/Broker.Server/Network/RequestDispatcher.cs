@@ -50,6 +50,7 @@ internal sealed class RequestDispatcher
         ApiKey.ListGroups => _groups.HandleListGroupsAsync(frame, output, cancellationToken),
         ApiKey.DescribeGroups => _groups.HandleDescribeGroupsAsync(frame, output, cancellationToken),
         ApiKey.DeleteGroups => _groups.HandleDeleteGroupsAsync(frame, output, cancellationToken),
+        ApiKey.InitProducerId => _produce.HandleInitProducerIdAsync(frame, output, cancellationToken),
         _ => throw new InvalidOperationException($"{frame.Header.ApiKey} passed the version check but has no handler."),
     };
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Channels;
 using Broker.Protocol;
 using Broker.Protocol.Framing;
 
@@ -81,12 +82,18 @@ public sealed class FakeBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads frames as they arrive and hands them to an answering loop, so requests a client pipelines are received
+    /// (and counted) while earlier ones are still being answered, in order, as a real broker would.
+    /// </summary>
     private async Task ServeAsync(Socket socket)
     {
         using var stream = new NetworkStream(socket, ownsSocket: false);
         var input = PipeReader.Create(stream);
         var output = PipeWriter.Create(stream);
         var codec = new RequestFrameCodec();
+        var received = Channel.CreateUnbounded<RequestFrame>();
+        var answering = Task.Run(() => AnswerAsync(socket, received.Reader, output));
         try
         {
             while (!_stop.IsCancellationRequested)
@@ -94,26 +101,13 @@ public sealed class FakeBroker : IAsyncDisposable
                 var result = await input.ReadAsync(_stop.Token);
                 var buffer = result.Buffer;
                 SequencePosition consumed = buffer.Start, examined = buffer.End;
-                var frames = new List<RequestFrame>();
                 while (codec.TryParseMessage(buffer.Slice(consumed), ref consumed, ref examined, out var frame))
                 {
-                    frames.Add(frame.WithOwnedBody());
+                    _handler.Received(frame.Header.ApiKey);
+                    received.Writer.TryWrite(frame.WithOwnedBody());
                 }
 
                 input.AdvanceTo(consumed, examined);
-                foreach (var frame in frames)
-                {
-                    using (frame)
-                    {
-                        if (!await _handler.AnswerAsync(frame, output, _stop.Token))
-                        {
-                            Close(socket);
-                            return;
-                        }
-                    }
-                }
-
-                await output.FlushAsync(_stop.Token);
                 if (result.IsCompleted)
                 {
                     return;
@@ -126,7 +120,46 @@ public sealed class FakeBroker : IAsyncDisposable
         }
         finally
         {
+            received.Writer.TryComplete();
+            await answering;
             Close(socket);
+        }
+    }
+
+    private async Task AnswerAsync(Socket socket, ChannelReader<RequestFrame> received, PipeWriter output)
+    {
+        try
+        {
+            await foreach (var frame in received.ReadAllAsync(_stop.Token))
+            {
+                using (frame)
+                {
+                    var answered = await _handler.AnswerAsync(frame, output, _stop.Token);
+                    _handler.Answered(frame.Header.ApiKey);
+                    if (!answered)
+                    {
+                        Close(socket);
+                        break;
+                    }
+                }
+
+                if (received.Count == 0)
+                {
+                    await output.FlushAsync(_stop.Token);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or ProtocolException)
+        {
+            // The client went away, or the test closed the connection.
+        }
+        finally
+        {
+            while (received.TryRead(out var left))
+            {
+                _handler.Answered(left.Header.ApiKey);
+                left.Dispose();
+            }
         }
     }
 

@@ -14,6 +14,9 @@ public sealed class FakeCluster : IAsyncDisposable
     private readonly ConcurrentDictionary<(string, int), ConcurrentQueue<ErrorCode>> _produceErrors = new();
     private readonly ConcurrentDictionary<ApiKey, int> _requestCounts = new();
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _producePending;
+    private int _producePendingMax;
+    private int _producerIdsIssued;
 
     public FakeCluster(int brokers = 1)
     {
@@ -50,7 +53,37 @@ public sealed class FakeCluster : IAsyncDisposable
     /// <summary>Bytes cut off the end of each partition's fetched records: a partial batch, as a size-limited fetch ends.</summary>
     public int FetchTruncateBytes { get; set; }
 
+    /// <summary>While set and not completed, Produce requests wait for it before being answered (they still arrive
+    /// and count as pending): lets a test hold a producer's requests in flight.</summary>
+    public TaskCompletionSource? ProduceGate { get; set; }
+
+    /// <summary>When set and true for a Produce request, the broker appends it and then closes the connection without
+    /// answering: the acknowledgement is lost, as when a broker dies right after writing.</summary>
+    public Func<bool>? LoseProduceAcknowledgement { get; set; }
+
+    /// <summary>Produce requests received and not yet answered (pipelined by the client), now and at most so far.</summary>
+    public int ProduceRequestsPending => Volatile.Read(ref _producePending);
+
+    public int ProduceRequestsPendingMax => Volatile.Read(ref _producePendingMax);
+
+    /// <summary>Producer ids handed out by InitProducerId.</summary>
+    public int ProducerIdsIssued => Volatile.Read(ref _producerIdsIssued);
+
     public int RequestCount(ApiKey api) => _requestCounts.GetValueOrDefault(api);
+
+    public void ProduceReceived()
+    {
+        var pending = Interlocked.Increment(ref _producePending);
+        int max;
+        while (pending > (max = Volatile.Read(ref _producePendingMax)) && Interlocked.CompareExchange(ref _producePendingMax, pending, max) != max)
+        {
+        }
+    }
+
+    public void ProduceAnswered() => Interlocked.Decrement(ref _producePending);
+
+    /// <summary>The next producer id (ids start at 1000, as if other producers came before).</summary>
+    public long NextProducerId() => 1000 + Interlocked.Increment(ref _producerIdsIssued) - 1;
 
     public void CountRequest(ApiKey api) => _requestCounts.AddOrUpdate(api, 1, (_, n) => n + 1);
 

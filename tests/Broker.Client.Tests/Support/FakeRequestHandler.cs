@@ -10,6 +10,7 @@ using Broker.Protocol.Messages.CreateTopics;
 using Broker.Protocol.Messages.DeleteTopics;
 using Broker.Protocol.Messages.DescribeConfigs;
 using Broker.Protocol.Messages.Fetch;
+using Broker.Protocol.Messages.InitProducerId;
 using Broker.Protocol.Messages.ListOffsets;
 using Broker.Protocol.Messages.Metadata;
 using Broker.Protocol.Messages.Produce;
@@ -47,12 +48,28 @@ internal sealed class FakeRequestHandler(FakeCluster cluster, FakeBroker broker)
                     await Task.Delay(cluster.ProduceDelay, cancellationToken);
                 }
 
+                if (cluster.ProduceGate is { } gate)
+                {
+                    await gate.Task.WaitAsync(cancellationToken);
+                }
+
                 var produced = Produce(produce);
+                if (cluster.LoseProduceAcknowledgement?.Invoke() == true)
+                {
+                    return false;
+                }
+
                 if (produce.ExpectsResponse)
                 {
                     Write(output, id, produced);
                 }
 
+                break;
+            case ApiKey.InitProducerId:
+                var init = frame.ReadBody<InitProducerIdRequest>();
+                Write(output, id, init.TransactionalId is null
+                    ? new InitProducerIdResponse { ProducerId = cluster.NextProducerId(), ProducerEpoch = 0 }
+                    : new InitProducerIdResponse { ErrorCode = ErrorCode.InvalidRequest });
                 break;
             case ApiKey.Fetch:
                 Write(output, id, await FetchAsync(frame.ReadBody<FetchRequest>(), cancellationToken));
@@ -69,6 +86,24 @@ internal sealed class FakeRequestHandler(FakeCluster cluster, FakeBroker broker)
         }
 
         return true;
+    }
+
+    /// <summary>A request arrived (it may wait behind earlier ones to be answered).</summary>
+    public void Received(ApiKey api)
+    {
+        if (api == ApiKey.Produce)
+        {
+            cluster.ProduceReceived();
+        }
+    }
+
+    /// <summary>A request was answered, or dropped with its connection.</summary>
+    public void Answered(ApiKey api)
+    {
+        if (api == ApiKey.Produce)
+        {
+            cluster.ProduceAnswered();
+        }
     }
 
     internal static void Write<TResponse>(IBufferWriter<byte> output, int correlationId, TResponse response)
@@ -135,8 +170,10 @@ internal sealed class FakeRequestHandler(FakeCluster cluster, FakeBroker broker)
             return new ProduceResponsePartition { PartitionIndex = partition.PartitionIndex, ErrorCode = error, BaseOffset = -1, LogAppendTimeMs = -1, LogStartOffset = -1 };
         }
 
-        var baseOffset = log!.Append(partition.Records.Span);
-        return new ProduceResponsePartition { PartitionIndex = partition.PartitionIndex, BaseOffset = baseOffset, LogAppendTimeMs = -1, LogStartOffset = log.LogStartOffset };
+        var (baseOffset, appendError) = log!.Append(partition.Records.Span);
+        return appendError != ErrorCode.None
+            ? new ProduceResponsePartition { PartitionIndex = partition.PartitionIndex, ErrorCode = appendError, BaseOffset = -1, LogAppendTimeMs = -1, LogStartOffset = -1 }
+            : new ProduceResponsePartition { PartitionIndex = partition.PartitionIndex, BaseOffset = baseOffset, LogAppendTimeMs = -1, LogStartOffset = log.LogStartOffset };
     }
 
     private async Task<FetchResponse> FetchAsync(FetchRequest request, CancellationToken cancellationToken)

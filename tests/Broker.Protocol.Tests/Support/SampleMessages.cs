@@ -7,6 +7,7 @@ using Broker.Protocol.Messages.CreateTopics;
 using Broker.Protocol.Messages.DeleteTopics;
 using Broker.Protocol.Messages.DescribeConfigs;
 using Broker.Protocol.Messages.Fetch;
+using Broker.Protocol.Messages.InitProducerId;
 using Broker.Protocol.Messages.ListOffsets;
 using Broker.Protocol.Messages.Metadata;
 using Broker.Protocol.Messages.Produce;
@@ -295,5 +296,21 @@ internal static class SampleMessages
             new() { ResourceType = ConfigResourceType.Topic, ResourceName = "orders" },
             new() { ErrorCode = ErrorCode.InvalidConfig, ErrorMessage = "retention.ms must be >= -1", ResourceType = ConfigResourceType.Topic, ResourceName = "x" },
         ],
+    };
+
+    public static InitProducerIdRequest InitProducerId() => new()
+    {
+        TransactionalId = "tx-é",
+        TransactionTimeoutMs = 60_000,
+        ProducerId = 1_000_000_007,
+        ProducerEpoch = 3,
+    };
+
+    public static InitProducerIdResponse InitProducerIdResult() => new()
+    {
+        ErrorCode = ErrorCode.InvalidRequest,
+        ThrottleTimeMs = 11,
+        ProducerId = 4_000_000_001,
+        ProducerEpoch = 2,
     };
 }

@@ -12,6 +12,7 @@ using Broker.Protocol.Messages.DescribeConfigs;
 using Broker.Protocol.Messages.DescribeGroups;
 using Broker.Protocol.Messages.Fetch;
 using Broker.Protocol.Messages.FindCoordinator;
+using Broker.Protocol.Messages.InitProducerId;
 using Broker.Protocol.Messages.LeaveGroup;
 using Broker.Protocol.Messages.ListGroups;
 using Broker.Protocol.Messages.ListOffsets;
@@ -74,6 +75,7 @@ internal static class Wire
         RequestFrame(SampleMessages.DescribeConfigs()),
         RequestFrame(SampleMessages.AlterConfigs()),
         RequestFrame(SampleMessages.CreatePartitions()),
+        RequestFrame(SampleMessages.InitProducerId()),
         RequestFrame(GroupSampleMessages.OffsetCommit()),
         RequestFrame(GroupSampleMessages.OffsetFetch()),
         RequestFrame(GroupSampleMessages.FindCoordinator()),
@@ -97,6 +99,7 @@ internal static class Wire
         (ApiKey.DescribeConfigs, ResponseFrame(SampleMessages.DescribeConfigsResult())),
         (ApiKey.AlterConfigs, ResponseFrame(SampleMessages.AlterConfigsResult())),
         (ApiKey.CreatePartitions, ResponseFrame(SampleMessages.CreatePartitionsResult())),
+        (ApiKey.InitProducerId, ResponseFrame(SampleMessages.InitProducerIdResult())),
         (ApiKey.OffsetCommit, ResponseFrame(GroupSampleMessages.OffsetCommitResult())),
         (ApiKey.OffsetFetch, ResponseFrame(GroupSampleMessages.OffsetFetchResult())),
         (ApiKey.FindCoordinator, ResponseFrame(GroupSampleMessages.FindCoordinatorResult())),
@@ -123,6 +126,7 @@ internal static class Wire
         ApiKey.DescribeConfigs => frame.ReadBody<DescribeConfigsRequest>(),
         ApiKey.AlterConfigs => frame.ReadBody<AlterConfigsRequest>(),
         ApiKey.CreatePartitions => frame.ReadBody<CreatePartitionsRequest>(),
+        ApiKey.InitProducerId => frame.ReadBody<InitProducerIdRequest>(),
         ApiKey.OffsetCommit => frame.ReadBody<OffsetCommitRequest>(),
         ApiKey.OffsetFetch => frame.ReadBody<OffsetFetchRequest>(),
         ApiKey.FindCoordinator => frame.ReadBody<FindCoordinatorRequest>(),
@@ -147,6 +151,7 @@ internal static class Wire
         ApiKey.DescribeConfigs => frame.ReadBody<DescribeConfigsResponse>(0),
         ApiKey.AlterConfigs => frame.ReadBody<AlterConfigsResponse>(0),
         ApiKey.CreatePartitions => frame.ReadBody<CreatePartitionsResponse>(0),
+        ApiKey.InitProducerId => frame.ReadBody<InitProducerIdResponse>(0),
         ApiKey.OffsetCommit => frame.ReadBody<OffsetCommitResponse>(0),
         ApiKey.OffsetFetch => frame.ReadBody<OffsetFetchResponse>(0),
         ApiKey.FindCoordinator => frame.ReadBody<FindCoordinatorResponse>(0),
@@ -171,6 +176,7 @@ internal static class Wire
         DescribeConfigsRequest m => Encode(m),
         AlterConfigsRequest m => Encode(m),
         CreatePartitionsRequest m => Encode(m),
+        InitProducerIdRequest m => Encode(m),
         ProduceResponse m => Encode(m),
         FetchResponse m => Encode(m),
         ListOffsetsResponse m => Encode(m),
@@ -181,6 +187,7 @@ internal static class Wire
         DescribeConfigsResponse m => Encode(m),
         AlterConfigsResponse m => Encode(m),
         CreatePartitionsResponse m => Encode(m),
+        InitProducerIdResponse m => Encode(m),
         OffsetCommitRequest m => Encode(m),
         OffsetFetchRequest m => Encode(m),
         FindCoordinatorRequest m => Encode(m),

@@ -1,0 +1,63 @@
+namespace Broker.Storage;
+
+/// <summary>
+/// The idempotent producers' state of the partition (<see cref="ProducerStateTable"/>) across the log's life: loaded
+/// at open (<see cref="ProducerStateLoader"/>), snapshotted at each roll and at close
+/// (<see cref="ProducerSnapshotFile"/>), rebuilt after a truncation, cleared by a full truncation, and expired by the
+/// maintenance pass. Everything here runs under the writer lock.
+/// </summary>
+public sealed partial class PartitionLog
+{
+    /// <summary>Idempotent producers this partition remembers.</summary>
+    public int ProducerCount
+    {
+        get
+        {
+            lock (_writeLock)
+            {
+                return _producers.Count;
+            }
+        }
+    }
+
+    /// <summary>The table itself, for tests; callers outside the lock must not touch it while appends run.</summary>
+    internal ProducerStateTable ProducerStates => _producers;
+
+    /// <summary>Drops producers with no batch left in the log that have been idle for
+    /// <see cref="LogConfig.ProducerIdExpirationMs"/> (run by the maintenance pass). Returns how many went.</summary>
+    public int RemoveExpiredProducers()
+    {
+        lock (_writeLock)
+        {
+            ThrowIfClosed();
+            return _producers.RemoveExpired(NowMs(), _logStartOffset, _config.ProducerIdExpirationMs);
+        }
+    }
+
+    /// <summary>Writes the snapshot for the log ending at <paramref name="offset"/> (the state must describe exactly
+    /// the batches below it). A snapshot only saves start-up work, so a failure to write one is not an append's
+    /// failure: the next roll or close writes another, and a start without one scans the log instead.</summary>
+    private void TakeProducerSnapshotLocked(long offset, bool durable)
+    {
+        try
+        {
+            ProducerSnapshotFile.Write(LogFileNames.ProducerSnapshotPath(Directory, offset), _producers, durable);
+        }
+        catch (Core.Errors.BrokerException)
+        {
+            // Disk full or an I/O error: recovery does without this snapshot.
+        }
+    }
+
+    /// <summary>After a truncation to <paramref name="logEndOffset"/>: snapshots beyond it are deleted and the state is
+    /// rebuilt from the newest snapshot below it and the batches that remain after that snapshot.</summary>
+    private void RebuildProducerStateLocked(long logEndOffset) =>
+        _producers = ProducerStateLoader.Load(Directory, _segments, _logStartOffset, logEndOffset, NowMs(), _config.ProducerIdExpirationMs);
+
+    /// <summary>After a full truncation nothing of any producer is left.</summary>
+    private void ClearProducerStateLocked()
+    {
+        _producers = new ProducerStateTable();
+        ProducerSnapshots.DeleteAll(Directory);
+    }
+}

@@ -1,0 +1,58 @@
+namespace Broker.Storage;
+
+/// <summary>
+/// Rebuilds a partition's <see cref="ProducerStateTable"/> for a log that ends at a given offset: the newest readable
+/// snapshot at or below that end, then every batch header from the snapshot's offset (or from the log start, when no
+/// snapshot is usable) to the end. Snapshots beyond the end are deleted first, damaged ones when found. So the work
+/// after a clean shutdown is one small file (the snapshot written at close is at the log end), after a crash the
+/// headers of the segments since the last roll, and only a log that never had a snapshot is scanned whole.
+/// Runs before the log is published, or under its writer lock (after a truncation).
+/// </summary>
+internal static class ProducerStateLoader
+{
+    public static ProducerStateTable Load(string directory, LogSegments segments, long logStartOffset, long logEndOffset, long nowMs, long expirationMs)
+    {
+        ProducerSnapshots.DeleteAbove(directory, logEndOffset);
+        ProducerStateTable? table = null;
+        var from = logStartOffset;
+        var offsets = ProducerSnapshots.List(directory);
+        for (var i = offsets.Count - 1; i >= 0 && table is null; i--)
+        {
+            var path = LogFileNames.ProducerSnapshotPath(directory, offsets[i]);
+            table = ProducerSnapshotFile.Read(path);
+            if (table is null)
+            {
+                File.Delete(path);
+            }
+            else
+            {
+                from = Math.Max(offsets[i], logStartOffset);
+            }
+        }
+
+        table ??= new ProducerStateTable();
+        Scan(table, segments, from, logEndOffset);
+        table.RemoveExpired(nowMs, logStartOffset, expirationMs);
+        return table;
+    }
+
+    /// <summary>Applies the header of every batch holding an offset in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public static void Scan(ProducerStateTable table, LogSegments segments, long from, long to)
+    {
+        for (var i = Math.Max(0, segments.FloorIndex(from)); i < segments.Count && from < to; i++)
+        {
+            var segment = segments[i];
+            var size = segment.Size;
+            var (position, header) = segment.FindBatch(from, size);
+            while (position >= 0 && header.BaseOffset < to)
+            {
+                table.ApplyFromLog(header);
+                position += header.TotalBytes;
+                if (!segment.TryReadHeader(position, size, out header))
+                {
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using Broker.Core.Errors;
+
+namespace Broker.Storage.Tests;
+
+/// <summary>The producers' state when data leaves the log: truncation, retention (and expiration), compaction.</summary>
+public class ProducerStateRetentionTests
+{
+    private const long Producer = 21;
+    private const long NowMs = 1_700_000_000_000;
+
+    [Fact]
+    public void Truncation_forgets_the_appends_it_removed_so_their_retries_are_appended_again()
+    {
+        using var dir = new TempDirectory();
+        using var log = TestLogs.Open(dir.Path);
+        var batches = Enumerable.Range(0, 4).Select(i => TestBatches.Idempotent(Producer, 0, i * 2)).ToList();
+        foreach (var batch in batches.Take(2))
+        {
+            log.Append(batch);
+        }
+
+        log.Roll(); // a snapshot at 4 that the truncation below keeps
+        foreach (var batch in batches.Skip(2))
+        {
+            log.Append(batch);
+        }
+
+        log.TruncateTo(6);
+
+        Assert.Equal(6, log.LogEndOffset);
+        Assert.True(log.Append(batches[2]).IsDuplicate);
+        var reappended = log.Append(batches[3]);
+        Assert.Equal((6L, false), (reappended.BaseOffset, reappended.IsDuplicate));
+        Assert.True(log.Append(batches[3]).IsDuplicate);
+    }
+
+    [Fact]
+    public void Truncation_below_a_snapshot_deletes_it_and_rebuilds_from_an_older_one()
+    {
+        using var dir = new TempDirectory();
+        using var log = TestLogs.Open(dir.Path);
+        for (var i = 0; i < 3; i++)
+        {
+            log.Append(TestBatches.Idempotent(Producer, 0, i * 2));
+            log.Roll();
+        }
+
+        log.TruncateTo(3);
+
+        Assert.Equal(2, log.LogEndOffset); // the batch holding offset 3 goes whole
+        Assert.False(File.Exists(LogFileNames.ProducerSnapshotPath(dir.Path, 4)));
+        Assert.False(File.Exists(LogFileNames.ProducerSnapshotPath(dir.Path, 6)));
+        Assert.Equal(2, log.ProducerStates.Get(Producer)!.NextSequence);
+        Assert.Equal(2, log.Append(TestBatches.Idempotent(Producer, 0, 2)).BaseOffset);
+    }
+
+    [Fact]
+    public void A_full_truncation_forgets_every_producer()
+    {
+        using var dir = new TempDirectory();
+        using var log = TestLogs.Open(dir.Path);
+        log.Append(TestBatches.Idempotent(Producer, 0, 0));
+        log.Roll();
+
+        log.TruncateFullyAndStartAt(100);
+
+        Assert.Equal(0, log.ProducerCount);
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.snapshot"));
+        Assert.Equal(ErrorCode.UnknownProducerId, Assert.Throws<BrokerException>(() => log.Append(TestBatches.Idempotent(Producer, 0, 2))).Code);
+    }
+
+    [Fact]
+    public void Retention_keeps_a_producer_until_it_is_idle_for_the_expiration_and_then_forgets_it()
+    {
+        using var dir = new TempDirectory();
+        var time = new ManualTimeProvider(NowMs);
+        var config = TestLogs.Small with { ProducerIdExpirationMs = 60_000 };
+        using var log = TestLogs.Open(dir.Path, config, time);
+        var last = TestBatches.Idempotent(Producer, 0, 0, timestampMs: NowMs);
+        log.Append(last);
+        log.Roll();
+        log.Append(TestBatches.Create(1, timestampMs: NowMs)); // another writer keeps the log going
+        log.UpdateHighWatermark(log.LogEndOffset);
+
+        log.DeleteRecordsBefore(2);
+        Assert.Equal(2, log.LogStartOffset);
+        Assert.Equal(0, log.RemoveExpiredProducers()); // its batches are gone, but it was active a moment ago
+        Assert.True(log.Append(last).IsDuplicate);
+
+        time.Advance(60_000);
+        Assert.Equal(1, log.RemoveExpiredProducers());
+        Assert.Equal(ErrorCode.UnknownProducerId, Assert.Throws<BrokerException>(() => log.Append(TestBatches.Idempotent(Producer, 0, 2))).Code);
+    }
+
+    [Fact]
+    public void An_idle_producer_with_a_batch_still_in_the_log_is_kept_however_long_it_is_idle()
+    {
+        using var dir = new TempDirectory();
+        var time = new ManualTimeProvider(NowMs);
+        using var log = TestLogs.Open(dir.Path, TestLogs.Small with { ProducerIdExpirationMs = 1_000 }, time);
+        log.Append(TestBatches.Idempotent(Producer, 0, 0, timestampMs: NowMs));
+
+        time.Advance(10_000_000);
+
+        Assert.Equal(0, log.RemoveExpiredProducers());
+        Assert.Equal(2, log.Append(TestBatches.Idempotent(Producer, 0, 2)).BaseOffset);
+    }
+
+    [Fact]
+    public void Retention_deletes_the_snapshots_below_the_log_start_but_the_newest()
+    {
+        using var dir = new TempDirectory();
+        using var log = TestLogs.Open(dir.Path);
+        for (var i = 0; i < 4; i++)
+        {
+            log.Append(TestBatches.Idempotent(Producer, 0, i * 2));
+            log.Roll();
+        }
+
+        log.UpdateHighWatermark(log.LogEndOffset);
+        log.DeleteRecordsBefore(6);
+
+        Assert.Equal(["00000000000000000006.snapshot", "00000000000000000008.snapshot"],
+            Directory.GetFiles(dir.Path, "*.snapshot").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Compaction_keeps_each_producers_last_batch_even_when_every_record_in_it_is_superseded()
+    {
+        using var dir = new TempDirectory();
+        using (var log = TestLogs.Open(dir.Path, Keyed.Config))
+        {
+            log.Append(TestBatches.WithProducer(Keyed.Batch(("a", "1"), ("b", "1")), Producer, 0, 0));     // 0-1
+            var last = TestBatches.WithProducer(Keyed.Batch(("a", "2")), Producer, 0, 2);                   // 2: its producer's last
+            log.Append(last);
+            log.Append(Keyed.Batch(("a", "3"), ("b", "3")));                                                 // 3-4: another writer
+            log.Roll();
+
+            log.Compact(log.LogEndOffset);
+
+            var batches = log.ReadAll(0);
+            Assert.Equal([(2L, 2L), (3L, 4L)], batches.Select(b => (b.BaseOffset, b.LastOffset)));
+            Assert.Equal(0, Broker.Core.Records.RecordBatchHeader.Read(batches[0].Bytes).RecordCount);
+            Assert.True(log.Append(last).IsDuplicate);
+        }
+
+        foreach (var snapshot in Directory.GetFiles(dir.Path, "*.snapshot"))
+        {
+            File.Delete(snapshot);
+        }
+
+        // Rebuilt from the log alone, the producer's sequence is still known from the empty batch.
+        using var reopened = TestLogs.Open(dir.Path, Keyed.Config);
+        Assert.Equal(3, reopened.ProducerStates.Get(Producer)!.NextSequence);
+        Assert.Equal(5, reopened.Append(TestBatches.WithProducer(Keyed.Batch(("c", "1")), Producer, 0, 3)).BaseOffset);
+    }
+}
