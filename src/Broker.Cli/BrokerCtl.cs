@@ -59,11 +59,12 @@ public static class BrokerCtl
     {
         var options = new GlobalOptions();
         var host = new CommandHost(streams, options);
-        return new RootCommand("brokerctl: administer topics, produce and consume records, and measure a broker's throughput and latency.")
+        return new RootCommand("brokerctl: administer topics and consumer groups, produce and consume records, and measure a broker's throughput and latency.")
         {
             options.Bootstrap,
             options.Output,
             TopicCommand.Create(host),
+            GroupCommand.Create(host),
             ProduceCommand.Create(host),
             ConsumeCommand.Create(host),
             ClusterCommand.Create(host),

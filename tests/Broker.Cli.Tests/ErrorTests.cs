@@ -10,6 +10,8 @@ public sealed class ErrorTests(BrokerFixture broker) : IClassFixture<BrokerFixtu
     [InlineData("topic", "describe", "missing")]
     [InlineData("consume", "missing", "--timeout-ms", "100")]
     [InlineData("produce", "missing")]
+    [InlineData("consume", "missing", "--group", "g", "--timeout-ms", "100")]
+    [InlineData("group", "reset-offsets", "g", "--topic", "missing", "--to-earliest")]
     [InlineData("perf", "consume", "--topic", "missing", "--messages", "10")]
     public async Task An_unknown_topic_is_one_line_and_exit_code_1(params string[] args)
     {
@@ -51,7 +53,12 @@ public sealed class ErrorTests(BrokerFixture broker) : IClassFixture<BrokerFixtu
     [Theory]
     [InlineData("topic", "list")]
     [InlineData("cluster", "describe")]
+    [InlineData("group", "list")]
+    [InlineData("group", "describe", "g")]
+    [InlineData("group", "delete", "g")]
+    [InlineData("group", "reset-offsets", "g", "--topic", "t", "--to-earliest")]
     [InlineData("consume", "t", "--timeout-ms", "100")]
+    [InlineData("consume", "t", "--group", "g", "--timeout-ms", "100")]
     [InlineData("produce", "t")]
     public async Task An_unreachable_bootstrap_is_one_line_and_exit_code_1(params string[] args)
     {
@@ -60,16 +67,6 @@ public sealed class ErrorTests(BrokerFixture broker) : IClassFixture<BrokerFixtu
         var line = Assert.Single(run.ErrorLines);
         Assert.StartsWith("brokerctl: ", line, StringComparison.Ordinal);
         Assert.Contains("Could not connect", line, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Consumer_groups_are_refused_with_a_clear_reason()
-    {
-        var run = await broker.RunAsync("consume", "any", "--group", "billing");
-        Assert.Equal(1, run.ExitCode);
-        Assert.Equal(
-            "brokerctl: consumer groups are not supported by this broker yet; omit --group to read the partitions directly",
-            Assert.Single(run.ErrorLines));
     }
 
     [Theory]
@@ -82,6 +79,16 @@ public sealed class ErrorTests(BrokerFixture broker) : IClassFixture<BrokerFixtu
     [InlineData("consume", "x", "--max-messages", "0")] // below the minimum
     [InlineData("--output", "yaml", "topic", "list")] // unknown format
     [InlineData("--bootstrap", "no-port", "topic", "list")] // not host:port
+    [InlineData("group", "describe")] // missing group
+    [InlineData("group", "reset-offsets", "g", "--topic", "t")] // no reset mode
+    [InlineData("group", "reset-offsets", "g", "--topic", "t", "--to-earliest", "--to-latest")] // two modes
+    [InlineData("group", "reset-offsets", "g", "--topic", "t", "--to-offset", "5", "--shift-by", "1")] // two modes
+    [InlineData("group", "reset-offsets", "g", "--to-earliest")] // no topic
+    [InlineData("group", "reset-offsets", "g", "--topic", "t", "--to-offset", "-1")] // below the minimum
+    [InlineData("group", "reset-offsets", "g", "--topic", "t", "--shift-by", "a-lot")] // not a number
+    [InlineData("group", "reset-offsets", "g", "--topic", "t", "--to-datetime", "yesterday")] // not ISO 8601
+    [InlineData("group", "reset-offsets", "g", "--topic", "t", "--to-latest", "--execute", "--dry-run")] // contradictory
+    [InlineData("consume", "x", "--group", "g", "--partition", "0")] // a member does not choose its partitions
     public async Task A_usage_error_is_exit_code_2_without_a_stack_trace(params string[] args)
     {
         var run = await CliRun.RunAsync(args);
@@ -98,7 +105,7 @@ public sealed class ErrorTests(BrokerFixture broker) : IClassFixture<BrokerFixtu
         var run = await CliRun.RunAsync(["consume", "--help"]);
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("--from-beginning", run.Out, StringComparison.Ordinal);
-        Assert.Contains("not supported by this broker yet", string.Join(' ', run.Out.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.Contains("--group", run.Out, StringComparison.Ordinal);
     }
 
     /// <summary>A port nothing listens on: bound once to get a free number, then released.</summary>

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Broker.Cli.Output;
-using Broker.Client;
 using Broker.Client.Admin;
 using Broker.Core;
 using Broker.Protocol.Messages.DescribeConfigs;
@@ -12,6 +11,8 @@ namespace Broker.Cli.Commands;
 /// <summary><c>brokerctl topic describe NAME</c>: partitions (leader, replicas, ISR, offsets) and config overrides.</summary>
 internal static class TopicDescribeCommand
 {
+    private static readonly LogRange Unknown = new(-1, -1);
+
     public static Command Create(CommandHost host)
     {
         var name = new Argument<string>("name") { Description = "The topic to describe." };
@@ -24,7 +25,7 @@ internal static class TopicDescribeCommand
     {
         await using var admin = context.CreateAdmin();
         var topic = await TopicLookup.DescribeAsync(admin, name, context.Cancellation);
-        var offsets = await OffsetsAsync(admin, topic, context.Cancellation);
+        var offsets = await LogOffsets.TryListAsync(admin, [topic], context.Cancellation);
         var overrides = (await admin.DescribeConfigsAsync([name], cancellationToken: context.Cancellation))[0].Entries
             .Where(e => e.Source == ConfigSource.DynamicTopicConfig)
             .ToList();
@@ -39,7 +40,7 @@ internal static class TopicDescribeCommand
         var table = Tables.Create(context.Console, "PARTITION", "LEADER", "EPOCH", "REPLICAS", "ISR", "OFFLINE", "LOG START", "HIGH WATERMARK");
         foreach (var partition in topic.Partitions)
         {
-            var (start, end) = offsets.GetValueOrDefault(partition.Partition, (-1, -1));
+            var (start, end) = offsets.GetValueOrDefault(new TopicPartition(topic.Name, partition.Partition), Unknown);
             Tables.AddRow(table, Invariant(partition.Partition), Invariant(partition.Leader), Invariant(partition.LeaderEpoch),
                 string.Join(",", partition.Replicas), string.Join(",", partition.Isr), string.Join(",", partition.OfflineReplicas),
                 start < 0 ? "-" : Invariant(start), end < 0 ? "-" : Invariant(end));
@@ -49,24 +50,7 @@ internal static class TopicDescribeCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>Log start and high watermark per partition; empty when a partition has no leader to ask.</summary>
-    private static async Task<Dictionary<int, (long Start, long End)>> OffsetsAsync(AdminClient admin, TopicDescription topic, CancellationToken cancellationToken)
-    {
-        var leaders = topic.Partitions.Where(p => p.HasLeader).Select(p => new TopicPartition(topic.Name, p.Partition)).ToList();
-        try
-        {
-            var earliest = await admin.ListOffsetsAsync(leaders.ToDictionary(p => p, _ => OffsetSpec.Earliest), cancellationToken);
-            var latest = await admin.ListOffsetsAsync(leaders.ToDictionary(p => p, _ => OffsetSpec.Latest), cancellationToken);
-            return leaders.ToDictionary(p => p.Partition, p => (earliest[p].Offset, latest[p].Offset));
-        }
-        catch (AdminOperationException)
-        {
-            // A leader moved between the two requests: the placement is still worth showing without offsets.
-            return [];
-        }
-    }
-
-    private static void WriteJson(Utf8JsonWriter json, TopicDescription topic, Dictionary<int, (long Start, long End)> offsets, List<DescribeConfigsResponseConfig> overrides)
+    private static void WriteJson(Utf8JsonWriter json, TopicDescription topic, Dictionary<TopicPartition, LogRange> offsets, List<DescribeConfigsResponseConfig> overrides)
     {
         json.WriteString("name", topic.Name);
         json.WriteBoolean("internal", topic.IsInternal);
@@ -74,7 +58,7 @@ internal static class TopicDescribeCommand
         json.WriteStartArray("partitions");
         foreach (var partition in topic.Partitions)
         {
-            var (start, end) = offsets.GetValueOrDefault(partition.Partition, (-1, -1));
+            var (start, end) = offsets.GetValueOrDefault(new TopicPartition(topic.Name, partition.Partition), Unknown);
             json.WriteStartObject();
             json.WriteNumber("partition", partition.Partition);
             json.WriteNumber("leader", partition.Leader);

@@ -17,6 +17,9 @@ public sealed class BrokerFixture : IAsyncLifetime
     [
         "--data-dir", _dataDir, "--listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0",
         "--Logging:LogLevel:Default=Warning", "--MaintenanceIntervalMs=200",
+        // Groups: a member learns of its partitions at its next heartbeat, so 100 ms keeps group tests quick; three
+        // offsets partitions are created faster than fifty. Sessions stay long: every test member leaves cleanly.
+        "--Groups:HeartbeatIntervalMs=100", "--Groups:OffsetsTopicPartitions=3",
     ]);
 
     /// <summary>Runs brokerctl against this broker: <c>--bootstrap</c> is added in front of <paramref name="args"/>.</summary>
