@@ -70,6 +70,43 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_member_killed_with_sigkill_loses_its_partitions_to_the_others_once_its_session_expires()
+    {
+        using var dataDir = new TempDirectory();
+        await using var broker = await BrokerHost.StartAsync(["--data-dir", dataDir.Path, "--listen", "127.0.0.1:0", "--http-listen", "", "--Logging:LogLevel:Default=Warning", .. GroupSettings]);
+        var bootstrap = $"127.0.0.1:{broker.ClientEndPoint.Port}";
+        await CreateTopicAsync(bootstrap, "orders");
+
+        await using var run = new GroupHarness(bootstrap, "orders", "fulfilment", Partitions);
+        run.StartProducing(recordsPerSecond: 2_000);
+        run.StartWatchingCommits();
+        var a = run.StartMember("a");
+        var b = run.StartMember("b");
+        await run.WaitUntilAsync(() => a.Owned.Count == Partitions / 2 && b.Owned.Count == Partitions / 2, TimeSpan.FromSeconds(30), "two members own half each");
+
+        using var child = new ConsumerProcess(bootstrap, "orders", "fulfilment", run.ProcessedElsewhere);
+        await run.WaitUntilAsync(() => a.Owned.Count == 4 && b.Owned.Count == 4, TimeSpan.FromSeconds(60), "the child process takes its share");
+        var childs = Enumerable.Range(0, Partitions).Except(a.Owned).Except(b.Owned).ToList();
+        var killed = Stopwatch.GetTimestamp();
+        await run.WaitUntilAsync(() => childs.All(p => run.LastProcessed(p) > killed), TimeSpan.FromSeconds(30), "the child consumes its partitions");
+        killed = Stopwatch.GetTimestamp();
+        child.Kill();
+
+        await run.WaitUntilAsync(() => childs.All(p => run.LastProcessed(p) > killed + (Stopwatch.Frequency / 2)), TimeSpan.FromSeconds(60), "the killed member's partitions are consumed again");
+        var moved = childs.Max(p => TimeSpan.FromTicks((run.LastProcessed(p) - killed) * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+        output.WriteLine($"kill -9 of a member (session timeout 3 s): its partitions consumed again after {moved.TotalMilliseconds:F0} ms");
+        Assert.Equal(Partitions, a.Owned.Count + b.Owned.Count);
+
+        await run.StopBackgroundAsync();
+        await run.WaitUntilAsync(() => run.ProcessedDistinct >= run.Acknowledged, TimeSpan.FromSeconds(60), "every acknowledged record is processed");
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+        Assert.Empty(run.Violations);
+        Assert.Empty(run.UnprocessedRecords());
+        await AssertResumesFromCommitsAsync(bootstrap, "orders", "fulfilment");
+    }
+
+    [Fact]
     public async Task A_static_member_restarting_within_the_session_gets_its_partitions_back_and_nobody_else_moves()
     {
         using var dataDir = new TempDirectory();

@@ -143,6 +143,13 @@ internal sealed class GroupHarness : IAsyncDisposable
     /// <summary>A group member that consumes on its own task until stopped, reporting to this harness.</summary>
     public Member StartMember(string name, string? instanceId = null) => new(this, name, instanceId);
 
+    /// <summary>A record processed by a member outside this process (a child brokerctl), whose callbacks we do not see.</summary>
+    public void ProcessedElsewhere(int partition, long offset)
+    {
+        _processed.TryAdd((partition, offset), 0);
+        _lastProcessedTicks[partition] = Stopwatch.GetTimestamp();
+    }
+
     /// <summary>Per partition, the acknowledged record count: the offsets every record must have been processed at.</summary>
     public IReadOnlyList<string> UnprocessedRecords()
     {
