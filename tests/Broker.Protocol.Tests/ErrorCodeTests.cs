@@ -26,6 +26,7 @@ public class ErrorCodeTests
         Assert.Equal(46, (short)ErrorCode.DuplicateSequenceNumber);
         Assert.Equal(47, (short)ErrorCode.InvalidProducerEpoch);
         Assert.Equal(59, (short)ErrorCode.UnknownProducerId);
+        Assert.Equal(12, (short)ErrorCode.OffsetMetadataTooLarge);
         Assert.Equal("OUT_OF_ORDER_SEQUENCE_NUMBER", ErrorCodes.Name(ErrorCode.OutOfOrderSequenceNumber));
         Assert.Equal("KAFKA_STORAGE_ERROR", ErrorCodes.Name(ErrorCode.StorageError));
         Assert.Equal("UNKNOWN_CODE_999", ErrorCodes.Name((ErrorCode)999));

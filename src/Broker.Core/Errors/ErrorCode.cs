@@ -17,6 +17,7 @@ public enum ErrorCode : short
     NotLeaderOrFollower = 6,
     RequestTimedOut = 7,
     MessageTooLarge = 10,
+    OffsetMetadataTooLarge = 12,
     InvalidTopic = 17,
     RecordListTooLarge = 18,
     NotEnoughReplicas = 19,

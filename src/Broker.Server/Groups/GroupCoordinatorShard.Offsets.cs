@@ -90,10 +90,7 @@ public sealed partial class GroupCoordinatorShard
         return group.CurrentOf(input.MemberId).MemberEpoch == input.MemberEpoch ? ErrorCode.None : ErrorCode.StaleMemberEpoch;
     }
 
-    /// <summary>
-    /// A partition the coordinator will not store. Kafka answers an oversized metadata string with
-    /// OFFSET_METADATA_TOO_LARGE (12); the shared error set does not have that code yet, so INVALID_REQUEST stands in.
-    /// </summary>
+    /// <summary>A partition the coordinator will not store: a bad partition, a negative offset, or metadata over the limit (OFFSET_METADATA_TOO_LARGE, as in Kafka).</summary>
     private ErrorCode EntryRefusal(OffsetCommitEntry entry)
     {
         if (string.IsNullOrEmpty(entry.Partition.Topic) || entry.Partition.Partition < 0)
@@ -101,6 +98,11 @@ public sealed partial class GroupCoordinatorShard
             return ErrorCode.UnknownTopicOrPartition;
         }
 
-        return entry.Metadata?.Length > _options.OffsetMetadataCharsMax || entry.Offset < 0 ? ErrorCode.InvalidRequest : ErrorCode.None;
+        if (entry.Metadata?.Length > _options.OffsetMetadataCharsMax)
+        {
+            return ErrorCode.OffsetMetadataTooLarge;
+        }
+
+        return entry.Offset < 0 ? ErrorCode.InvalidRequest : ErrorCode.None;
     }
 }

@@ -103,7 +103,7 @@ public sealed class OffsetCommitTests
         var result = Commit("", -1, new OffsetCommitEntry(T0, 1, Metadata: tooLong), new OffsetCommitEntry(new("t", -1), 1), new OffsetCommitEntry(T1, -5), new OffsetCommitEntry(T1, 9));
 
         Assert.Equal(
-            [ErrorCode.InvalidRequest, ErrorCode.UnknownTopicOrPartition, ErrorCode.InvalidRequest, ErrorCode.None],
+            [ErrorCode.OffsetMetadataTooLarge, ErrorCode.UnknownTopicOrPartition, ErrorCode.InvalidRequest, ErrorCode.None],
             result.Partitions.Select(p => p.Error));
         Assert.Single(_h.Log);
     }
