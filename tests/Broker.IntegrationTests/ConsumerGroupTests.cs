@@ -27,7 +27,7 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
     public async Task Three_members_share_twelve_partitions_through_joins_and_leaves_and_a_new_member_resumes_from_the_commits()
     {
         using var dataDir = new TempDirectory();
-        await using var broker = await BrokerHost.StartAsync(["--data-dir", dataDir.Path, "--listen", "127.0.0.1:0", "--http-listen", "", "--Logging:LogLevel:Default=Warning", .. GroupSettings]);
+        await using var broker = await StartBrokerAsync(dataDir, GroupSettings);
         var bootstrap = $"127.0.0.1:{broker.ClientEndPoint.Port}";
         await CreateTopicAsync(bootstrap, "clicks");
 
@@ -73,7 +73,7 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
     public async Task A_member_killed_with_sigkill_loses_its_partitions_to_the_others_once_its_session_expires()
     {
         using var dataDir = new TempDirectory();
-        await using var broker = await BrokerHost.StartAsync(["--data-dir", dataDir.Path, "--listen", "127.0.0.1:0", "--http-listen", "", "--Logging:LogLevel:Default=Warning", .. GroupSettings]);
+        await using var broker = await StartBrokerAsync(dataDir, GroupSettings);
         var bootstrap = $"127.0.0.1:{broker.ClientEndPoint.Port}";
         await CreateTopicAsync(bootstrap, "orders");
 
@@ -110,7 +110,7 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
     public async Task A_static_member_restarting_within_the_session_gets_its_partitions_back_and_nobody_else_moves()
     {
         using var dataDir = new TempDirectory();
-        await using var broker = await BrokerHost.StartAsync(["--data-dir", dataDir.Path, "--listen", "127.0.0.1:0", "--http-listen", "", "--Logging:LogLevel:Default=Warning", "--Groups:HeartbeatIntervalMs=300", "--Groups:SessionTimeoutMs=30000"]);
+        await using var broker = await StartBrokerAsync(dataDir, "--Groups:HeartbeatIntervalMs=300", "--Groups:SessionTimeoutMs=30000");
         var bootstrap = $"127.0.0.1:{broker.ClientEndPoint.Port}";
         await CreateTopicAsync(bootstrap, "sensors");
 
@@ -172,6 +172,9 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
         Assert.Empty(run.UnprocessedRecords());
         await AssertResumesFromCommitsAsync(broker.Bootstrap, "payments", "settlement");
     }
+
+    private static Task<BrokerHost> StartBrokerAsync(TempDirectory dataDir, params string[] settings) =>
+        BrokerHost.StartAsync(["--data-dir", dataDir.Path, "--listen", "127.0.0.1:0", "--http-listen", "", "--Logging:LogLevel:Default=Warning", .. settings]);
 
     private static async Task CreateTopicAsync(string bootstrap, string topic)
     {

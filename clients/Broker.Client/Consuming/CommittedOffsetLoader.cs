@@ -41,25 +41,11 @@ internal sealed class CommittedOffsetLoader(SubscriptionState subscription, Comm
         }
         catch (Exception e) when (e is BrokerException or OperationCanceledException or ObjectDisposedException)
         {
-            lock (subscription.Lock)
-            {
-                foreach (var target in targets)
-                {
-                    fetcher.BackOffLocked(target.State);
-                }
-            }
+            fetcher.BackOff(targets);
         }
         finally
         {
-            lock (subscription.Lock)
-            {
-                foreach (var target in targets)
-                {
-                    target.State.Resetting = false;
-                }
-            }
-
-            fetcher.Wake();
+            fetcher.EndLookup(targets);
         }
     }
 

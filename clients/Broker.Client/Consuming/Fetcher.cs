@@ -74,12 +74,38 @@ internal sealed class Fetcher
     /// <summary>Hands the application an error for a partition; call with the subscription lock held.</summary>
     public void PublishErrorLocked(PartitionFetchState state, BrokerEndpoint node, BrokerException error)
     {
-        state.BackoffUntil = _time.GetTimestamp() + (long)(_options.RetryBackoff.TotalSeconds * _time.TimestampFrequency);
+        BackOffLocked(state);
         _subscription.AddBuffered(node, 1);
         _completed.Writer.TryWrite(new CompletedFetch(state.Partition, state.Epoch, node, null, default, error));
     }
 
     /// <summary>Keeps a partition from being fetched for the retry backoff; call with the subscription lock held.</summary>
+    /// <summary>Backs off every target of a failed offset lookup (reset or committed offsets) before it is retried.</summary>
+    public void BackOff(IEnumerable<FetchTarget> targets)
+    {
+        lock (_subscription.Lock)
+        {
+            foreach (var target in targets)
+            {
+                BackOffLocked(target.State);
+            }
+        }
+    }
+
+    /// <summary>Ends an offset lookup of <paramref name="targets"/>, whatever its outcome, and wakes the fetch loop.</summary>
+    public void EndLookup(IEnumerable<FetchTarget> targets)
+    {
+        lock (_subscription.Lock)
+        {
+            foreach (var target in targets)
+            {
+                target.State.Resetting = false;
+            }
+        }
+
+        Wake();
+    }
+
     public void BackOffLocked(PartitionFetchState state) =>
         state.BackoffUntil = _time.GetTimestamp() + (long)(_options.RetryBackoff.TotalSeconds * _time.TimestampFrequency);
 

@@ -30,25 +30,11 @@ internal sealed class OffsetResetter(ConsumerOptions options, SubscriptionState 
         catch (Exception e) when (e is BrokerException or OperationCanceledException or ObjectDisposedException)
         {
             metadata.RequestRefresh();
-            lock (subscription.Lock)
-            {
-                foreach (var target in targets)
-                {
-                    fetcher.BackOffLocked(target.State);
-                }
-            }
+            fetcher.BackOff(targets);
         }
         finally
         {
-            lock (subscription.Lock)
-            {
-                foreach (var target in targets)
-                {
-                    target.State.Resetting = false;
-                }
-            }
-
-            fetcher.Wake();
+            fetcher.EndLookup(targets);
         }
     }
 
