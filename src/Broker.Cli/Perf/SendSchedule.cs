@@ -13,10 +13,14 @@ internal sealed class SendSchedule
     /// so sleeping through short gaps would add a millisecond to the records it delays.</summary>
     private static readonly long SleepThresholdTicks = Stopwatch.Frequency * 2 / 1000;
 
-    /// <summary>Above this wait the pacer sleeps precisely (<see cref="PreciseSleep"/>) for the wait less this much,
-    /// the timer's usual lateness; below it, it yields. Records that fall due meanwhile go out together on waking,
-    /// each still timed from its own intended send time.</summary>
-    private static readonly long PreciseSleepMarginTicks = Stopwatch.Frequency * 60 / 1_000_000;
+    /// <summary>
+    /// The shortest precise sleep (<see cref="PreciseSleep"/>) the pacer takes when a record is not yet due. At high
+    /// rates records are microseconds apart: sleeping until each one (or spinning) would keep a core busy that the
+    /// producer, the consumer and the broker under test need. Sleeping at least this long lets the records that fall
+    /// due meanwhile go out together on waking, each still timed from its own intended send time, so the cost of
+    /// pacing shows in the measured latency (at most this plus the timer's lateness) instead of hiding in CPU load.
+    /// </summary>
+    private static readonly long PreciseSleepQuantumTicks = Stopwatch.Frequency * 100 / 1_000_000;
 
     private readonly double _ticksPerRecord;
     private long _startTicks;
@@ -53,9 +57,9 @@ internal sealed class SendSchedule
             {
                 Thread.Sleep(TimeSpan.FromTicks((ahead - (SleepThresholdTicks / 2)) * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
             }
-            else if (ahead <= PreciseSleepMarginTicks || !PreciseSleep.Sleep((ahead - PreciseSleepMarginTicks) * 1_000_000 / Stopwatch.Frequency))
+            else if (!PreciseSleep.Sleep(Math.Max(ahead, PreciseSleepQuantumTicks) * 1_000_000 / Stopwatch.Frequency))
             {
-                Thread.Yield(); // gives the core to the producer's sender or the consumer when they have work
+                Thread.Yield(); // no precise sleep on this platform: give the core to whoever has work
             }
         }
     }
