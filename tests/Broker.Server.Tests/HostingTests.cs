@@ -66,6 +66,10 @@ public sealed class HostingTests
     [InlineData("--listen", "nonsense")]
     [InlineData("--TopicDefaults:retention.ms", "soon")]
     [InlineData("--TopicDefaults:no.such.config", "1")]
+    [InlineData("--Groups:HeartbeatIntervalMs", "0")]
+    [InlineData("--Groups:SessionTimeoutMs", "100")]
+    [InlineData("--Groups:DefaultAssignor", "sticky")]
+    [InlineData("--Groups:OffsetsTopicPartitions", "0")]
     public async Task Bad_settings_are_refused_at_start_with_a_reason(string key, string value)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "broker-test-" + Guid.NewGuid().ToString("N"));

@@ -1,4 +1,5 @@
 using System.Net;
+using Broker.Core.Errors;
 using Broker.Server.Network;
 using Broker.Server.Handlers;
 using Broker.Server.Telemetry;
@@ -63,6 +64,7 @@ public sealed class BrokerHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         ConfigureSources(builder.Configuration, args);
         var options = builder.Configuration.Get<BrokerOptions>() ?? new BrokerOptions();
+        ValidateGroupSettings(options.Groups);
         ListenOptions? clientListener = null;
         ListenOptions? httpListener = null;
         builder.WebHost.UseSockets(sockets =>
@@ -117,6 +119,19 @@ public sealed class BrokerHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    /// <summary>Refuses bad group settings before anything starts, as one-line INVALID_CONFIG.</summary>
+    private static void ValidateGroupSettings(GroupSettings groups)
+    {
+        try
+        {
+            groups.ToCoordinatorOptions();
+        }
+        catch (ArgumentException e)
+        {
+            throw new BrokerException(ErrorCode.InvalidConfig, e.Message);
+        }
     }
 
     private static void ConfigureSources(ConfigurationManager configuration, string[] args)
