@@ -56,14 +56,7 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
         var d = run.StartMember("d");
         await run.WaitUntilAsync(() => d.Owned.Count == 4 && a.Owned.Count == 4 && c.Owned.Count == 4, TimeSpan.FromSeconds(30), "the joiner owns its share");
 
-        await run.StopBackgroundAsync();
-        await run.WaitUntilAsync(() => run.ProcessedDistinct >= run.Acknowledged, TimeSpan.FromSeconds(60), "every acknowledged record is processed");
-        await a.DisposeAsync();
-        await c.DisposeAsync();
-        await d.DisposeAsync();
-
-        Assert.Empty(run.Violations);
-        Assert.Empty(run.UnprocessedRecords());
+        await FinishAsync(run, a, c, d);
 
         // The members committed on close: a new member starts exactly where they stopped.
         await AssertResumesFromCommitsAsync(bootstrap, "clicks", "click-counters");
@@ -97,12 +90,7 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
         output.WriteLine($"kill -9 of a member (session timeout 3 s): its partitions consumed again after {moved.TotalMilliseconds:F0} ms");
         Assert.Equal(Partitions, a.Owned.Count + b.Owned.Count);
 
-        await run.StopBackgroundAsync();
-        await run.WaitUntilAsync(() => run.ProcessedDistinct >= run.Acknowledged, TimeSpan.FromSeconds(60), "every acknowledged record is processed");
-        await a.DisposeAsync();
-        await b.DisposeAsync();
-        Assert.Empty(run.Violations);
-        Assert.Empty(run.UnprocessedRecords());
+        await FinishAsync(run, a, b);
         await AssertResumesFromCommitsAsync(bootstrap, "orders", "fulfilment");
     }
 
@@ -131,12 +119,7 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
         Assert.Equal(aOwned, restarted.Owned);
         Assert.Equal(bOwned, b.Owned);
 
-        await run.StopBackgroundAsync();
-        await run.WaitUntilAsync(() => run.ProcessedDistinct >= run.Acknowledged, TimeSpan.FromSeconds(60), "every acknowledged record is processed");
-        await restarted.DisposeAsync();
-        await b.DisposeAsync();
-        Assert.Empty(run.Violations);
-        Assert.Empty(run.UnprocessedRecords());
+        await FinishAsync(run, restarted, b);
     }
 
     [Fact]
@@ -163,14 +146,25 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
         await run.WaitUntilAsync(() => Enumerable.Range(0, Partitions).All(p => run.LastProcessed(p) > restarted), TimeSpan.FromSeconds(60), "every partition is consumed after the restart");
         output.WriteLine($"broker kill -9 and restart: every partition consumed again {Stopwatch.GetElapsedTime(restarted).TotalMilliseconds:F0} ms after the broker listened");
 
+        await FinishAsync(run, a, b);
+        await AssertResumesFromCommitsAsync(broker.Bootstrap, "payments", "settlement");
+    }
+
+    /// <summary>
+    /// Stops the producer, waits until every acknowledged record is processed, closes the members (they commit and
+    /// leave), and asserts the run broke none of the group's promises.
+    /// </summary>
+    private static async Task FinishAsync(GroupHarness run, params GroupHarness.Member[] members)
+    {
         await run.StopBackgroundAsync();
         await run.WaitUntilAsync(() => run.ProcessedDistinct >= run.Acknowledged, TimeSpan.FromSeconds(60), "every acknowledged record is processed");
-        await a.DisposeAsync();
-        await b.DisposeAsync();
+        foreach (var member in members)
+        {
+            await member.DisposeAsync();
+        }
 
         Assert.Empty(run.Violations);
         Assert.Empty(run.UnprocessedRecords());
-        await AssertResumesFromCommitsAsync(broker.Bootstrap, "payments", "settlement");
     }
 
     private static Task<BrokerHost> StartBrokerAsync(TempDirectory dataDir, params string[] settings) =>
