@@ -126,8 +126,18 @@ public sealed class GroupApiTests : IAsyncLifetime
         Assert.Equal([ErrorCode.UnknownMemberId], outsider); // the group has members: admin commits wait
 
         Assert.Equal(new Dictionary<TopicPartition, long> { [new("orders", 0)] = 42, [new("orders", 1)] = 7 }, await FetchOffsetsAsync(client, "app"));
+
+        // A partition named many times in one request is committed once, with its last offset: one record.
+        await HeartbeatAsync(client, "app", member.MemberId!, member.MemberEpoch); // keeps the 1 s session alive
+        var offsetsLog = _broker.Host.Runtime.Logs.GetLog(new TopicPartition(OffsetsTopic.Name, OffsetsTopic.PartitionFor("app", 3)))!;
+        var logEndBefore = offsetsLog.LogEndOffset;
+        var repeated = await CommitAsync(client, "app", member.MemberId!, member.MemberEpoch, [.. Enumerable.Range(1, 10_000).Select(i => ("orders", 1, (long)i))]);
+        Assert.Equal(10_000, repeated.Length);
+        Assert.All(repeated, e => Assert.Equal(ErrorCode.None, e));
+        Assert.Equal(10_000, (await FetchOffsetsAsync(client, "app"))[new("orders", 1)]);
+        Assert.Equal(1, offsetsLog.LogEndOffset - logEndBefore);
         var one = await client.SendAsync<OffsetFetchRequest, OffsetFetchResponse>(new OffsetFetchRequest { GroupId = "app", Topics = [new TopicPartitions("orders", [1, 5])] });
-        Assert.Equal([7L, ProtocolSentinels.NoOffset], one.Topics.Single().Partitions.Select(p => p.CommittedOffset));
+        Assert.Equal([10_000L, ProtocolSentinels.NoOffset], one.Topics.Single().Partitions.Select(p => p.CommittedOffset));
     }
 
     [Fact]

@@ -138,7 +138,9 @@ internal sealed class GroupHandler
     {
         var request = frame.ReadBody<OffsetCommitRequest>();
         var image = _runtime.Controller.Image;
-        var entries = new List<OffsetCommitEntry>();
+        // One entry per partition, the last given winning: a request naming a partition many times must not grow the
+        // batch the coordinator writes past what the cluster's partitions can need (it is bounded by them this way).
+        var entries = new Dictionary<TopicPartition, OffsetCommitEntry>();
         var errors = new Dictionary<TopicPartition, ErrorCode>();
         foreach (var topic in request.Topics)
         {
@@ -152,7 +154,7 @@ internal sealed class GroupHandler
                 }
                 else
                 {
-                    entries.Add(new OffsetCommitEntry(tp, partition.CommittedOffset, partition.CommittedLeaderEpoch, partition.CommittedMetadata));
+                    entries[tp] = new OffsetCommitEntry(tp, partition.CommittedOffset, partition.CommittedLeaderEpoch, partition.CommittedMetadata);
                 }
             }
         }
@@ -164,7 +166,7 @@ internal sealed class GroupHandler
         {
             try
             {
-                var input = new OffsetCommitInput(request.GroupId, request.MemberId ?? string.Empty, request.GenerationIdOrMemberEpoch, entries);
+                var input = new OffsetCommitInput(request.GroupId, request.MemberId ?? string.Empty, request.GenerationIdOrMemberEpoch, [.. entries.Values]);
                 var committed = await Coordinator.PartitionOf(request.GroupId).WriteAsync((shard, now) => shard.CommitOffsets(input, now), cancellationToken);
                 refusal = committed.Error;
                 foreach (var result in committed.Partitions)
