@@ -2,6 +2,7 @@ using Broker.Core;
 using Broker.Core.Errors;
 using Broker.Protocol;
 using Broker.Protocol.Messages;
+using Broker.Protocol.Messages.AlterConfigs;
 using Broker.Protocol.Messages.ConsumerGroupHeartbeat;
 using Broker.Protocol.Messages.CreatePartitions;
 using Broker.Protocol.Messages.CreateTopics;
@@ -141,6 +142,28 @@ public sealed class GroupApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failed_write_is_answered_COORDINATOR_NOT_AVAILABLE_and_the_coordinator_reloads_without_it()
+    {
+        using var client = _broker.Connect();
+        await CreateTopicAsync(client, "ledger", 1);
+        await FindCoordinatorAsync(client, "auditors");
+        var member = await JoinAsync(client, "auditors", "ledger");
+        Assert.Equal([ErrorCode.None], await CommitAsync(client, "auditors", member.MemberId!, member.MemberEpoch, ("ledger", 0, 5)));
+
+        // The offsets topic refuses every batch now: the shard has applied the commit, the log has not taken it.
+        await SetOffsetsTopicMaxMessageBytesAsync(client, "100");
+        Assert.Equal([ErrorCode.CoordinatorNotAvailable], await CommitAsync(client, "auditors", member.MemberId!, member.MemberEpoch, ("ledger", 0, 9)));
+        await SetOffsetsTopicMaxMessageBytesAsync(client, GroupCoordinator.OperationBatchBytesMax.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        // Reloaded from the log: the refused commit is gone, the member is still known, and writes work again.
+        var resumed = await Eventually(() => HeartbeatAsync(client, "auditors", member.MemberId!, member.MemberEpoch));
+        Assert.Equal((ErrorCode.None, member.MemberEpoch), (resumed.ErrorCode, resumed.MemberEpoch));
+        Assert.Equal(5, (await FetchOffsetsAsync(client, "auditors"))[new("ledger", 0)]);
+        Assert.Equal([ErrorCode.None], await CommitAsync(client, "auditors", member.MemberId!, member.MemberEpoch, ("ledger", 0, 11)));
+        Assert.Equal(11, (await FetchOffsetsAsync(client, "auditors"))[new("ledger", 0)]);
+    }
+
+    [Fact]
     public async Task Groups_and_offsets_survive_a_broker_restart_and_members_carry_on()
     {
         string memberId;
@@ -225,6 +248,15 @@ public sealed class GroupApiTests : IAsyncLifetime
         var described = await client.SendAsync<DescribeGroupsRequest, DescribeGroupsResponse>(new DescribeGroupsRequest { GroupIds = ["auditors", "archive"] });
         Assert.All(described.Groups, g => Assert.Equal((ErrorCode.GroupIdNotFound, GroupWireValues.DeadState), (g.ErrorCode, g.GroupState)));
         Assert.Empty(await FetchOffsetsAsync(client, "archive"));
+    }
+
+    private static async Task SetOffsetsTopicMaxMessageBytesAsync(RawClient client, string value)
+    {
+        var altered = await client.SendAsync<AlterConfigsRequest, AlterConfigsResponse>(new AlterConfigsRequest
+        {
+            Resources = [new AlterConfigsRequestResource { ResourceName = OffsetsTopic.Name, Configs = [new ConfigEntry("max.message.bytes", value)] }],
+        });
+        Assert.All(altered.Results, r => Assert.Equal(ErrorCode.None, r.ErrorCode));
     }
 
     private static async Task CreateTopicAsync(RawClient client, string name, int partitions)
