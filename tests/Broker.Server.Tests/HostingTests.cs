@@ -34,6 +34,22 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task The_broker_does_not_watch_its_working_directory_for_changes()
+    {
+        // ./data sits in the working directory by default: a recursive watcher there would wake on every append.
+        Assert.True(OperatingSystem.IsLinux(), "inotify watches are counted through /proc (Linux)");
+        var before = InotifyWatches();
+        await using var broker = await TestBroker.StartAsync();
+        using (var client = broker.Connect())
+        {
+            await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("unwatched", 1));
+            await client.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("unwatched", 0, Requests.Batch(5)));
+        }
+
+        Assert.Equal(before, InotifyWatches());
+    }
+
+    [Fact]
     public async Task An_idle_connection_is_closed_and_a_busy_one_is_not()
     {
         // A 2 s timeout against a request every 100 ms: a 20x margin, so a loaded machine does not close the busy one.
@@ -85,5 +101,24 @@ public sealed class HostingTests
                 Directory.Delete(dataDir, recursive: true);
             }
         }
+    }
+
+    /// <summary>inotify watches this process holds, from /proc/self/fdinfo.</summary>
+    private static int InotifyWatches()
+    {
+        var count = 0;
+        foreach (var info in Directory.EnumerateFiles("/proc/self/fdinfo"))
+        {
+            try
+            {
+                count += File.ReadLines(info).Count(line => line.StartsWith("inotify wd:", StringComparison.Ordinal));
+            }
+            catch (IOException)
+            {
+                // The descriptor closed while listing.
+            }
+        }
+
+        return count;
     }
 }

@@ -61,7 +61,10 @@ public sealed class BrokerHost : IAsyncDisposable
 
     public static BrokerHost Create(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        // The defaults would load appsettings.json with reload on change, which watches the content root (the working
+        // directory, where ./data lives by default) recursively: an inotify event and a watcher wake-up per append.
+        // Our own sources replace the defaults below; this only keeps the defaults from starting that watcher.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"] });
         ConfigureSources(builder.Configuration, args);
         var options = builder.Configuration.Get<BrokerOptions>() ?? new BrokerOptions();
         ValidateGroupSettings(options.Groups);
