@@ -87,6 +87,44 @@ public class ConnectionTests
     }
 
     [Fact]
+    public async Task Requests_beyond_the_in_flight_limit_wait_in_order_and_a_cancelled_one_leaves_the_connection_working()
+    {
+        await using var cluster = new FakeCluster();
+        cluster.CreateTopic("t", 1);
+        cluster.ProduceGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var connection = await BrokerConnection.ConnectAsync(Endpoint(cluster), Settings with { MaxInFlightRequests = 1 }, CancellationToken.None);
+        var produce = new Broker.Protocol.Messages.Produce.ProduceRequest { Acks = Broker.Protocol.Messages.Produce.ProduceAcks.Leader, TimeoutMs = 5000, Topics = [] };
+
+        // Held at the broker: the one slot is taken, so what follows waits unsent, in order.
+        var held = connection.RequestAsync<Broker.Protocol.Messages.Produce.ProduceRequest, Broker.Protocol.Messages.Produce.ProduceResponse>(produce, CancellationToken.None);
+        await ProducerTests.WaitUntil(() => cluster.ProduceRequestsPending == 1);
+        using var cancel = new CancellationTokenSource();
+        var cancelledUnsent = connection.RequestAsync<MetadataRequest, MetadataResponse>(new MetadataRequest { Topics = ["t"] }, cancel.Token);
+        var after = connection.RequestAsync<MetadataRequest, MetadataResponse>(new MetadataRequest { Topics = ["t"] }, CancellationToken.None);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelledUnsent.WaitAsync(TestOptions.Wait));
+        Assert.False(after.IsCompleted);
+        cluster.ProduceGate.SetResult();
+
+        await held.WaitAsync(TestOptions.Wait);
+        Assert.Equal("t", Assert.Single((await after.WaitAsync(TestOptions.Wait)).Topics).Name);
+
+        // Cancelled while on the wire: its caller stops waiting, its late response is dropped, the next one matches.
+        cluster.ProduceGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cancelInFlight = new CancellationTokenSource();
+        var cancelledOnWire = connection.RequestAsync<Broker.Protocol.Messages.Produce.ProduceRequest, Broker.Protocol.Messages.Produce.ProduceResponse>(produce, cancelInFlight.Token);
+        await ProducerTests.WaitUntil(() => cluster.ProduceRequestsPending == 1);
+        await cancelInFlight.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelledOnWire.WaitAsync(TestOptions.Wait));
+        var next = connection.RequestAsync<MetadataRequest, MetadataResponse>(new MetadataRequest { Topics = ["t"] }, CancellationToken.None);
+        cluster.ProduceGate.SetResult();
+
+        Assert.Equal("t", Assert.Single((await next.WaitAsync(TestOptions.Wait)).Topics).Name);
+        Assert.True(connection.IsUsable);
+    }
+
+    [Fact]
     public async Task An_unreachable_broker_is_a_retriable_connection_error()
     {
         var error = await Assert.ThrowsAsync<BrokerException>(() => BrokerConnection.ConnectAsync(new BrokerEndpoint("127.0.0.1", 1), Settings, CancellationToken.None));

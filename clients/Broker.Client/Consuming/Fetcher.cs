@@ -123,37 +123,42 @@ internal sealed class Fetcher
 
     private async Task RunAsync()
     {
-        var fetches = new Dictionary<BrokerEndpoint, List<FetchTarget>>();
-        var resets = new Dictionary<BrokerEndpoint, List<FetchTarget>>();
-        var committed = new List<FetchTarget>();
+        var pass = new FetchPass();
         while (!_stop.IsCancellationRequested)
         {
-            fetches.Clear();
-            resets.Clear();
-            committed.Clear();
-            var waiting = Plan(fetches, resets, committed);
-            if (committed.Count > 0)
-            {
-                _ = _committedLoader!.LoadAsync([.. committed], _stop.Token);
-            }
-
-            foreach (var (node, targets) in resets)
-            {
-                _ = _resetter.ResetAsync(node, [.. targets], _stop.Token);
-            }
-
-            foreach (var (node, targets) in fetches)
-            {
-                _ = FetchAsync(node, [.. targets]);
-            }
-
-            if (_metadata.NeedsRefresh)
-            {
-                _metadata.RefreshInBackground();
-            }
-
+            var waiting = RunPass(pass);
             await _wake.WaitAsync(waiting ? _options.RetryBackoff : IdleWakeInterval, CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Plans and starts what can start now: fetches, offset resets, committed-offset loads. Safe to run on
+    /// several threads at once (the plan is made under the subscription lock). Returns true when some partition waits
+    /// on a backoff or an unknown leader.</summary>
+    private bool RunPass(FetchPass pass)
+    {
+        pass.Clear();
+        var waiting = Plan(pass.Fetches, pass.Resets, pass.Committed);
+        if (pass.Committed.Count > 0)
+        {
+            _ = _committedLoader!.LoadAsync([.. pass.Committed], _stop.Token);
+        }
+
+        foreach (var (node, targets) in pass.Resets)
+        {
+            _ = _resetter.ResetAsync(node, [.. targets], _stop.Token);
+        }
+
+        foreach (var (node, targets) in pass.Fetches)
+        {
+            _ = FetchAsync(node, [.. targets]);
+        }
+
+        if (_metadata.NeedsRefresh)
+        {
+            _metadata.RefreshInBackground();
+        }
+
+        return waiting;
     }
 
     /// <summary>Chooses this pass's requests. Returns true when some partition waits on a backoff or an unknown leader.</summary>
@@ -246,7 +251,7 @@ internal sealed class Fetcher
     /// <summary>Starts each request at a different partition, so the response byte limit cannot starve the last ones.</summary>
     private void Rotate(List<FetchTarget> targets)
     {
-        var shift = _rotation++ % targets.Count;
+        var shift = (int)((uint)Interlocked.Increment(ref _rotation) % (uint)targets.Count);
         if (shift > 0)
         {
             var head = targets.GetRange(0, shift);
@@ -261,7 +266,8 @@ internal sealed class Fetcher
         {
             var request = BuildRequest(targets);
             var connection = await _pool.GetAsync(node, _stop.Token).ConfigureAwait(false);
-            var (frame, version) = await connection.SendAsync(request, expectsResponse: true, _options.FetchMaxWait, _stop.Token).ConfigureAwait(false);
+            // Inline: the response is taken apart on the connection's reader, and the next fetch sent from there.
+            var (frame, version) = await connection.SendAsync(request, expectsResponse: true, _options.FetchMaxWait, _stop.Token, completeInline: true).ConfigureAwait(false);
             var shared = new SharedFrame(frame);
             try
             {
@@ -298,7 +304,15 @@ internal sealed class Fetcher
                 }
             }
 
-            Wake();
+            if (!_stop.IsCancellationRequested)
+            {
+                // The next fetch goes out from here rather than after waking the loop: one thread hop less per fetch.
+                // A partition left waiting (a failed fetch backs off) is the loop's: woken, it sleeps the backoff.
+                if (RunPass(new FetchPass()))
+                {
+                    Wake();
+                }
+            }
         }
     }
 
@@ -412,5 +426,22 @@ internal sealed class Fetcher
         }
 
         return null;
+    }
+
+    /// <summary>One pass's plan; the loop reuses its own, an inline pass after a fetch makes one.</summary>
+    private sealed class FetchPass
+    {
+        public Dictionary<BrokerEndpoint, List<FetchTarget>> Fetches { get; } = [];
+
+        public Dictionary<BrokerEndpoint, List<FetchTarget>> Resets { get; } = [];
+
+        public List<FetchTarget> Committed { get; } = [];
+
+        public void Clear()
+        {
+            Fetches.Clear();
+            Resets.Clear();
+            Committed.Clear();
+        }
     }
 }

@@ -1,7 +1,6 @@
-using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using Broker.Client.Internal;
 using Broker.Core.Errors;
 using Broker.Protocol;
@@ -12,16 +11,19 @@ using Broker.Protocol.Messages.ApiVersions;
 namespace Broker.Client.Network;
 
 /// <summary>
-/// One TCP connection to one broker, shared by every caller of a client. Requests are pipelined: callers hand them
-/// to a writer loop, which writes every request waiting and then flushes once (one send per burst, not per request);
-/// a reader loop matches responses FIFO against the requests in flight, since the broker answers in order.
+/// One TCP connection to one broker, shared by every caller of a client. Requests are pipelined and written by the
+/// callers themselves: a request takes its place in the write order when it is sent, and whichever caller finds
+/// nobody writing writes every request waiting and flushes once (one send per burst, not per request; no writer
+/// thread to wake). A reader loop matches responses FIFO against the requests in flight, since the broker answers
+/// in order.
 /// </summary>
 /// <remarks>
-/// At most <see cref="ConnectionSettings.MaxInFlightRequests"/> requests are in flight. A request without a response
-/// within its timeout breaks the connection (its response can no longer be told apart from later ones), and a
-/// broken connection fails every pending request with a retriable <see cref="ClientErrors.ConnectionLost"/> error.
-/// A broken connection is never reused: <see cref="ConnectionPool"/> opens a new one on the next request.
-/// Thread-safe. No lock is held across an await.
+/// At most <see cref="ConnectionSettings.MaxInFlightRequests"/> requests are in flight; later ones wait, in order,
+/// for a response to free a slot. A request without a response within its timeout breaks the connection (its
+/// response can no longer be told apart from later ones): a timer checks the deadlines a few times per timeout,
+/// instead of a timer per request. A broken connection fails every pending request with a retriable
+/// <see cref="ClientErrors.ConnectionLost"/> error and is never reused: <see cref="ConnectionPool"/> opens a new one
+/// on the next request. Thread-safe. No lock is held across an await or while writing to the socket.
 /// </remarks>
 internal sealed class BrokerConnection : IAsyncDisposable
 {
@@ -32,15 +34,24 @@ internal sealed class BrokerConnection : IAsyncDisposable
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly ConnectionSettings _settings;
-    private readonly Channel<PendingRequest> _outgoing =
-        Channel.CreateUnbounded<PendingRequest>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentQueue<PendingRequest> _awaitingResponse = new();
-    private readonly SemaphoreSlim _inFlightSlots;
     private readonly ResponseFrameCodec _codec;
+    private readonly ITimer _deadlineCheck;
+
+    // Guarded by _lock: requests not written yet (in write order), requests written and awaiting their response
+    // (oldest first), and whether some thread is writing.
+    private readonly Lock _lock = new();
+    private readonly Queue<PendingRequest> _unsent = new();
+    private readonly Queue<PendingRequest> _awaitingResponse = new();
+    private bool _writing;
+
+    // Used only by the thread that holds the writer role (_writing).
+    private readonly List<PendingRequest> _batch = [];
+    private readonly List<PendingRequest> _withoutResponse = [];
+    private int _nextCorrelationId;
+
     private ApiVersionNegotiation? _versions;
     private Exception? _failure;
-    private int _nextCorrelationId;
-    private Task _writeLoop = Task.CompletedTask;
+    private Task _writes = Task.CompletedTask;
     private Task _readLoop = Task.CompletedTask;
 
     private BrokerConnection(Socket socket, BrokerEndpoint endpoint, ConnectionSettings settings)
@@ -52,8 +63,9 @@ internal sealed class BrokerConnection : IAsyncDisposable
         // 64 KiB reads and writes: a full 1 MiB produce request is 16 sends, a small one a single send.
         _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
-        _inFlightSlots = new SemaphoreSlim(settings.MaxInFlightRequests, settings.MaxInFlightRequests);
         _codec = new ResponseFrameCodec(settings.ResponseFrameBytesMax);
+        var period = DeadlineCheckPeriod(settings.RequestTimeout);
+        _deadlineCheck = TimeProvider.System.CreateTimer(static state => ((BrokerConnection)state!).CheckDeadlines(), this, period, period);
     }
 
     public BrokerEndpoint Endpoint { get; }
@@ -100,11 +112,12 @@ internal sealed class BrokerConnection : IAsyncDisposable
 
     /// <summary>Sends a request and reads its response; the frame is released before returning. <paramref name="queued"/>,
     /// if given, runs once the request holds its place in the connection's write order (see <see cref="SendAsync"/>).</summary>
-    public async Task<TResponse> RequestAsync<TRequest, TResponse>(TRequest request, CancellationToken cancellationToken, TimeSpan extraWait = default, Action? queued = null)
+    public async Task<TResponse> RequestAsync<TRequest, TResponse>(
+        TRequest request, CancellationToken cancellationToken, TimeSpan extraWait = default, Action? queued = null, bool completeInline = false)
         where TRequest : IRequestMessage<TRequest>
         where TResponse : IResponseMessage<TResponse>
     {
-        var (frame, version) = await SendAsync(request, expectsResponse: true, extraWait, cancellationToken, queued).ConfigureAwait(false);
+        var (frame, version) = await SendAsync(request, expectsResponse: true, extraWait, cancellationToken, queued, completeInline).ConfigureAwait(false);
         using (frame)
         {
             return ReadBody<TResponse>(frame, version);
@@ -114,53 +127,41 @@ internal sealed class BrokerConnection : IAsyncDisposable
     /// <summary>
     /// Sends a request and returns its response frame, which the caller disposes once done with slices of it (Fetch
     /// records). <paramref name="extraWait"/> lengthens the timeout for long polls. Requests are written in the order
-    /// they are queued, which is not always the order of the calls: a call may wait for an in-flight slot. A caller
-    /// whose requests must go out in order (the producer's, per partition) starts the next one only after
-    /// <paramref name="queued"/> ran for this one (or the call ended).
+    /// of the calls: the request holds its place before this method first yields, and <paramref name="queued"/>, if
+    /// given, runs then. With <paramref name="completeInline"/> the caller's continuation runs on the connection's
+    /// reader as the response is read, saving a thread hop: only for the client's own code that never blocks there
+    /// (it would hold up every response behind it), never for an application's.
     /// </summary>
     public async Task<(ResponseFrame Frame, short Version)> SendAsync<TRequest>(
-        TRequest request, bool expectsResponse, TimeSpan extraWait, CancellationToken cancellationToken, Action? queued = null)
+        TRequest request, bool expectsResponse, TimeSpan extraWait, CancellationToken cancellationToken, Action? queued = null, bool completeInline = false)
         where TRequest : IRequestMessage<TRequest>
     {
         var version = VersionFor(TRequest.ApiKey);
-        ThrowIfFailed();
-        await _inFlightSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var pending = new PendingRequestOf<TRequest>(request, version, expectsResponse);
-        try
+        var timeout = _settings.RequestTimeout + extraWait;
+        var pending = new PendingRequestOf<TRequest>(request, version, expectsResponse, completeInline)
         {
-            if (!_outgoing.Writer.TryWrite(pending))
-            {
-                ThrowIfFailed();
-            }
+            Deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency),
+            Timeout = timeout,
+        };
+        lock (_lock)
+        {
+            ThrowIfFailedLocked();
+            _unsent.Enqueue(pending);
+        }
 
-            queued?.Invoke();
-            var timeout = _settings.RequestTimeout + extraWait;
-            var frame = await pending.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            return (frame, version);
-        }
-        catch (TimeoutException)
-        {
-            var error = new BrokerException(ErrorCode.RequestTimedOut,
-                $"Broker {Endpoint} did not answer {TRequest.ApiKey} within {_settings.RequestTimeout + extraWait}; the connection is closed.");
-            Fail(error);
-            throw error;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            pending.Abandon();
-            throw;
-        }
-        finally
-        {
-            _inFlightSlots.Release();
-        }
+        queued?.Invoke();
+        using var cancellation = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static (state, token) => ((PendingRequest)state!).Cancel(token), pending)
+            : default;
+        WriteWaiting();
+        var frame = await pending.Task.ConfigureAwait(false);
+        return (frame, version);
     }
 
     public async ValueTask DisposeAsync()
     {
         Fail(new BrokerException(ClientErrors.ConnectionLost, $"The connection to broker {Endpoint} was closed by the client."));
-        await Task.WhenAll(_writeLoop, _readLoop).ConfigureAwait(false);
-        _inFlightSlots.Dispose();
+        await Task.WhenAll(Volatile.Read(ref _writes), _readLoop).ConfigureAwait(false);
     }
 
     private static TResponse ReadBody<TResponse>(ResponseFrame frame, short version)
@@ -169,11 +170,7 @@ internal sealed class BrokerConnection : IAsyncDisposable
         return frame.ReadBody<TResponse>(version);
     }
 
-    private void Start()
-    {
-        _writeLoop = Task.Run(WriteLoopAsync);
-        _readLoop = Task.Run(ReadLoopAsync);
-    }
+    private void Start() => _readLoop = Task.Run(ReadLoopAsync);
 
     private async Task HandshakeAsync(CancellationToken cancellationToken)
     {
@@ -198,68 +195,109 @@ internal sealed class BrokerConnection : IAsyncDisposable
         return versions.VersionFor(apiKey, Endpoint);
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// Takes the writer role if nobody holds it and writes every request waiting that has a slot, flushing once per
+    /// round, until none is left. Runs on the caller's thread until a flush has to wait for the socket; the rest then
+    /// runs when it completes.
+    /// </summary>
+    private void WriteWaiting()
     {
-        var withoutResponse = new List<PendingRequest>();
+        lock (_lock)
+        {
+            if (_writing || _failure is not null || _unsent.Count == 0)
+            {
+                return;
+            }
+
+            _writing = true;
+        }
+
+        var writes = WriteRoundsAsync();
+        if (!writes.IsCompleted)
+        {
+            Volatile.Write(ref _writes, writes);
+        }
+    }
+
+    private async Task WriteRoundsAsync()
+    {
         try
         {
-            var reader = _outgoing.Reader;
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            while (TakeWritable())
             {
-                while (reader.TryRead(out var pending))
+                foreach (var pending in _batch)
                 {
-                    WriteOne(pending, withoutResponse);
+                    pending.Write(_output, _settings.ClientId);
                 }
 
+                _batch.Clear();
                 var flush = await _output.FlushAsync().ConfigureAwait(false);
-                foreach (var pending in withoutResponse)
+                foreach (var pending in _withoutResponse)
                 {
                     pending.Complete(default);
                 }
 
-                withoutResponse.Clear();
-                if (flush.IsCompleted || !IsUsable)
+                _withoutResponse.Clear();
+                if (flush.IsCompleted)
                 {
-                    break;
+                    throw new IOException("the connection was closed while writing");
                 }
             }
         }
         catch (Exception e)
         {
-            Fail(LostBecause(e));
-        }
-        finally
-        {
-            var failure = Volatile.Read(ref _failure) ?? LostBecause(null);
-            foreach (var pending in withoutResponse)
+            var failure = LostBecause(e);
+            Fail(failure);
+            foreach (var pending in _withoutResponse)
             {
                 pending.Fail(failure);
             }
 
-            FailAllPending(failure);
+            _withoutResponse.Clear();
         }
     }
 
-    private void WriteOne(PendingRequest pending, List<PendingRequest> withoutResponse)
+    /// <summary>Moves the requests that may go now into <see cref="_batch"/>, numbered and (when they expect one)
+    /// queued for their response before their bytes are written, so no response can arrive first. Gives up the
+    /// writer role and returns false when there are none.</summary>
+    private bool TakeWritable()
     {
-        if (pending.IsAbandoned)
+        lock (_lock)
         {
-            pending.Fail(new OperationCanceledException("The caller cancelled before the request was sent."));
-            return;
-        }
+            while (_failure is null && _unsent.TryPeek(out var next))
+            {
+                if (next.ExpectsResponse && !next.IsAbandoned && _awaitingResponse.Count >= _settings.MaxInFlightRequests)
+                {
+                    break; // waits, in order, for a response to free a slot
+                }
 
-        pending.CorrelationId = _nextCorrelationId++;
-        // Queued before its bytes are written, so its response cannot arrive first.
-        if (pending.ExpectsResponse)
-        {
-            _awaitingResponse.Enqueue(pending);
-        }
-        else
-        {
-            withoutResponse.Add(pending);
-        }
+                _unsent.Dequeue();
+                if (next.IsAbandoned)
+                {
+                    continue; // cancelled before it was written: the caller has already been told
+                }
 
-        pending.Write(_output, _settings.ClientId);
+                next.CorrelationId = _nextCorrelationId++;
+                if (next.ExpectsResponse)
+                {
+                    _awaitingResponse.Enqueue(next);
+                }
+                else
+                {
+                    _withoutResponse.Add(next);
+                }
+
+                _batch.Add(next);
+            }
+
+            if (_batch.Count == 0)
+            {
+                _writing = _failure is not null; // a failed connection keeps the role: nothing is written any more
+                return false;
+            }
+
+            return true;
+        }
     }
 
     private async Task ReadLoopAsync()
@@ -298,7 +336,15 @@ internal sealed class BrokerConnection : IAsyncDisposable
 
     private void Dispatch(ResponseFrame frame)
     {
-        if (!_awaitingResponse.TryDequeue(out var pending))
+        PendingRequest? pending;
+        bool slotWanted;
+        lock (_lock)
+        {
+            _awaitingResponse.TryDequeue(out pending);
+            slotWanted = _unsent.Count > 0;
+        }
+
+        if (pending is null)
         {
             frame.Dispose();
             throw new IOException($"the broker sent a response (correlation id {frame.CorrelationId}) to no request");
@@ -311,8 +357,54 @@ internal sealed class BrokerConnection : IAsyncDisposable
             throw new IOException($"response correlation id {frame.CorrelationId} does not match the oldest request's {pending.CorrelationId}");
         }
 
+        if (slotWanted)
+        {
+            WriteWaiting(); // a slot is free for the oldest request waiting
+        }
+
         pending.Complete(frame);
     }
+
+    /// <summary>Breaks the connection if a request has outlived its timeout (see the remarks on the class).</summary>
+    private void CheckDeadlines()
+    {
+        var now = Stopwatch.GetTimestamp();
+        PendingRequest? late = null;
+        lock (_lock)
+        {
+            foreach (var pending in _awaitingResponse)
+            {
+                if (pending.Deadline <= now)
+                {
+                    late = pending;
+                    break;
+                }
+            }
+
+            if (late is null)
+            {
+                foreach (var pending in _unsent)
+                {
+                    if (pending.Deadline <= now && !pending.IsAbandoned)
+                    {
+                        late = pending;
+                        break;
+                    }
+                }
+            }
+        }
+
+        if (late is not null)
+        {
+            Fail(new BrokerException(ErrorCode.RequestTimedOut,
+                $"Broker {Endpoint} did not answer {late.ApiKey} within {late.Timeout}; the connection is closed."));
+        }
+    }
+
+    /// <summary>A few checks per timeout, at most one a second: a late request is noticed within a quarter of its
+    /// timeout (or a second), and an idle connection costs one cheap timer tick a second.</summary>
+    private static TimeSpan DeadlineCheckPeriod(TimeSpan requestTimeout) =>
+        TimeSpan.FromTicks(Math.Clamp(requestTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
 
     private void Fail(Exception failure)
     {
@@ -321,7 +413,7 @@ internal sealed class BrokerConnection : IAsyncDisposable
             return;
         }
 
-        _outgoing.Writer.TryComplete();
+        _deadlineCheck.Dispose();
         _input.CancelPendingRead();
         try
         {
@@ -338,23 +430,25 @@ internal sealed class BrokerConnection : IAsyncDisposable
 
     private void FailAllPending(Exception failure)
     {
-        while (_awaitingResponse.TryDequeue(out var pending))
+        PendingRequest[] pending;
+        lock (_lock)
         {
-            pending.Fail(failure);
+            pending = [.. _awaitingResponse, .. _unsent];
+            _awaitingResponse.Clear();
+            _unsent.Clear();
         }
 
-        while (_outgoing.Reader.TryRead(out var pending))
+        foreach (var request in pending)
         {
-            pending.Fail(failure);
+            request.Fail(failure);
         }
     }
 
-    private void ThrowIfFailed()
+    private void ThrowIfFailedLocked()
     {
-        var failure = Volatile.Read(ref _failure);
+        var failure = _failure;
         if (failure is not null)
         {
-            FailAllPending(failure);
             throw new BrokerException(ClientErrors.ConnectionLost, failure.Message, failure);
         }
     }

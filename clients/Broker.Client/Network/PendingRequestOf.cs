@@ -6,7 +6,8 @@ using Broker.Protocol.Messages;
 namespace Broker.Client.Network;
 
 /// <summary>A <see cref="PendingRequest"/> for one message type, written at the version the connection negotiated.</summary>
-internal sealed class PendingRequestOf<TRequest>(TRequest request, short version, bool expectsResponse) : PendingRequest
+internal sealed class PendingRequestOf<TRequest>(TRequest request, short version, bool expectsResponse, bool completeInline)
+    : PendingRequest(completeInline)
     where TRequest : IRequestMessage<TRequest>
 {
     public override bool ExpectsResponse => expectsResponse;

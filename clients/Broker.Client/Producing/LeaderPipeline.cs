@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Broker.Client.Network;
 
 namespace Broker.Client.Producing;
@@ -6,34 +5,67 @@ namespace Broker.Client.Producing;
 /// <summary>
 /// The produce requests for one partition leader, started strictly in the order the sender drained them: the next
 /// request starts only once the previous one holds its place on the connection. With several requests of a partition
-/// in flight this is what keeps them in sequence on the wire (a connection with no free in-flight slot would otherwise
-/// let waiting requests go in any order). One pump task per leader, so a leader being connected to or saturated
-/// does not hold up the others.
+/// in flight this is what keeps them in sequence on the wire while a connection is being opened. Requests start on
+/// the posting thread while each takes its place at once (the usual case: the connection is open, see
+/// <see cref="BrokerConnection.SendAsync"/>), with no thread hop; a request that has to wait (connecting) carries on
+/// asynchronously, and later posts queue behind it, so a leader being connected to does not hold up the others.
 /// </summary>
-internal sealed class LeaderPipeline
+internal sealed class LeaderPipeline(BrokerEndpoint leader, Func<BrokerEndpoint, DrainedPartition[], Task> start)
 {
-    private readonly Channel<DrainedPartition[]> _requests = Channel.CreateUnbounded<DrainedPartition[]>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _pump;
+    private readonly Lock _lock = new();
+    private readonly Queue<DrainedPartition[]> _queue = new();
+    private bool _running;
+    private TaskCompletionSource? _idle;
 
-    /// <param name="start">Starts one request and completes once it is queued on the connection (or has failed).</param>
-    public LeaderPipeline(BrokerEndpoint leader, Func<BrokerEndpoint, DrainedPartition[], Task> start)
+    /// <summary>Queues a request and starts it unless an earlier one is still starting; requests posted from one thread
+    /// start in posting order.</summary>
+    public void Post(DrainedPartition[] partitions)
     {
-        _pump = Task.Run(async () =>
+        lock (_lock)
         {
-            await foreach (var partitions in _requests.Reader.ReadAllAsync().ConfigureAwait(false))
+            _queue.Enqueue(partitions);
+            if (_running)
             {
-                await start(leader, partitions).ConfigureAwait(false);
+                return;
             }
-        });
+
+            _running = true;
+        }
+
+        _ = PumpAsync();
     }
 
-    /// <summary>Queues a request; requests posted from one thread start in posting order.</summary>
-    public void Post(DrainedPartition[] partitions) => _requests.Writer.TryWrite(partitions);
-
-    /// <summary>Lets the pump finish once what is queued has started.</summary>
+    /// <summary>Completes once every request posted so far has started.</summary>
     public Task CompleteAsync()
     {
-        _requests.Writer.TryComplete();
-        return _pump;
+        lock (_lock)
+        {
+            return _running ? (_idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task : Task.CompletedTask;
+        }
+    }
+
+    private async Task PumpAsync()
+    {
+        while (true)
+        {
+            DrainedPartition[]? next;
+            TaskCompletionSource? idle = null;
+            lock (_lock)
+            {
+                if (!_queue.TryDequeue(out next))
+                {
+                    _running = false;
+                    (idle, _idle) = (_idle, null);
+                }
+            }
+
+            if (next is null)
+            {
+                idle?.TrySetResult();
+                return;
+            }
+
+            await start(leader, next).ConfigureAwait(false);
+        }
     }
 }

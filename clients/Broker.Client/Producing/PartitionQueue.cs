@@ -27,6 +27,10 @@ internal sealed class PartitionQueue(TopicPartition partition)
     /// <summary>Requests decided, waiting for their records' outcomes to be reported, in order.</summary>
     public Queue<DrainedPartition> Settled { get; } = new();
 
+    /// <summary>True when the sender left records here because the partition could not send (its in-flight window was
+    /// full, or it was retrying): an answer for the partition then wakes the sender, and only then.</summary>
+    public bool WaitingToSend { get; set; }
+
     /// <summary>True while a thread reports <see cref="Settled"/> requests.</summary>
     public bool Delivering { get; set; }
 

@@ -174,20 +174,27 @@ internal sealed partial class ProducerSender
     /// <summary>Sends one request; <see cref="_requestsInFlight"/> was counted up when it was posted.</summary>
     private async Task SendAsync(BrokerEndpoint leader, DrainedPartition[] partitions, TaskCompletionSource queued)
     {
+        var wake = true;
         try
         {
             using var builder = new ProduceRequestBuilder();
             var request = builder.Build(partitions, _options.Acks, _options.RequestTimeout);
             var outcomes = await SendRequestAsync(leader, request, partitions, _abort.Token, () => queued.TrySetResult()).ConfigureAwait(false);
+            wake = false;
             for (var i = 0; i < partitions.Length; i++)
             {
-                OnResponse(partitions[i], outcomes[i]);
+                wake |= OnResponse(partitions[i], outcomes[i]);
             }
         }
         finally
         {
             Interlocked.Decrement(ref _requestsInFlight);
-            Wake();
+            // The sender sleeps through answers that change nothing for it: a wake-up per answer would cost a thread
+            // hop per request. It needs one when records wait for the window, or to finish a flush or a close.
+            if (wake || _closing || Volatile.Read(ref _flushes) > 0)
+            {
+                Wake();
+            }
         }
     }
 
@@ -222,8 +229,9 @@ internal sealed partial class ProducerSender
         return outcomes;
     }
 
-    /// <summary>Takes in a partition's answer; reports what is decided, in order, and starts a retry round if due.</summary>
-    private void OnResponse(DrainedPartition drained, PartitionOutcome outcome)
+    /// <summary>Takes in a partition's answer; reports what is decided, in order, and starts a retry round if due.
+    /// Returns true when the partition has records waiting for this answer (the sender must look again).</summary>
+    private bool OnResponse(DrainedPartition drained, PartitionOutcome outcome)
     {
         if (outcome.Error != ErrorCode.None && ClientErrors.NeedsMetadataRefresh(outcome.Error))
         {
@@ -233,9 +241,12 @@ internal sealed partial class ProducerSender
         var queue = drained.Queue;
         var settled = new List<DrainedPartition>();
         bool startRound;
+        bool waiting;
         lock (queue.Lock)
         {
             startRound = queue.InFlight.OnOutcome(drained, outcome, CanRetry, settled);
+            waiting = queue.WaitingToSend;
+            queue.WaitingToSend = false;
         }
 
         Deliver(queue, settled);
@@ -243,6 +254,8 @@ internal sealed partial class ProducerSender
         {
             _ = RetryRoundAsync(queue);
         }
+
+        return waiting;
     }
 
     /// <summary>

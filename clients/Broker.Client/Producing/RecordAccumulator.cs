@@ -182,6 +182,7 @@ internal sealed class RecordAccumulator : IDisposable
         {
             if (!queue.InFlight.CanSend(_options.MaxInFlightRequestsPerPartition))
             {
+                queue.WaitingToSend |= queue.Open is not null || queue.Sealed.Count > 0;
                 return false;
             }
 
@@ -229,6 +230,10 @@ internal sealed class RecordAccumulator : IDisposable
             if (queue.Sealed.Count > 0 && queue.InFlight.CanSend(_options.MaxInFlightRequestsPerPartition))
             {
                 pass.Due(TimeSpan.Zero); // more is ready and the window has room: the next pass sends another request
+            }
+            else if (queue.Sealed.Count > 0)
+            {
+                queue.WaitingToSend = true; // the window is full: an answer wakes the sender
             }
 
             pass.RequestBytes[endpoint] = requestBytes + taken.Bytes;
