@@ -44,7 +44,16 @@ internal sealed class FetchHandler
             }
 
             // The arrival task was taken before reading, so an append between the read and the wait still wakes us.
-            await Task.WhenAny(dataArrival, Task.Delay(remaining, _runtime.Time, cancellationToken)).ConfigureAwait(false);
+            // WaitAsync's timer goes as soon as data arrives; a Task.Delay raced with WhenAny would live out the
+            // whole max wait, one timer per long poll answered early.
+            try
+            {
+                await dataArrival.WaitAsync(remaining, _runtime.Time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                // The max wait is over, or the connection is closing: answer with what there is.
+            }
         }
     }
 
