@@ -3,6 +3,7 @@ using Broker.Server.Hosting;
 
 try
 {
+    BrokerHost.ConfigureProcess(args);
     await using var host = BrokerHost.Create(args);
     await host.RunAsync();
     return 0;

@@ -82,14 +82,23 @@ public sealed partial class PartitionLog
         lock (_writeLock)
         {
             ThrowIfClosed();
-            if (offset > _highWatermark)
+            var advanced = false;
+            lock (_offsetsLock)
             {
-                throw new BrokerException(ErrorCode.OffsetOutOfRange, $"{TopicPartition}: cannot delete records before {offset}, above the high watermark {_highWatermark}.");
+                if (offset > _highWatermark)
+                {
+                    throw new BrokerException(ErrorCode.OffsetOutOfRange, $"{TopicPartition}: cannot delete records before {offset}, above the high watermark {_highWatermark}.");
+                }
+
+                if (offset > _logStartOffset)
+                {
+                    Volatile.Write(ref _logStartOffset, offset);
+                    advanced = true;
+                }
             }
 
-            if (offset > _logStartOffset)
+            if (advanced)
             {
-                Volatile.Write(ref _logStartOffset, offset);
                 LeaderEpochs.TruncateFromStart(offset);
             }
         }
@@ -169,8 +178,12 @@ public sealed partial class PartitionLog
         }
 
         // Readers first see the lower LEO, then the shorter list, then the cut segment (with a new generation).
-        Volatile.Write(ref _logEndOffset, newEnd);
-        Volatile.Write(ref _highWatermark, Math.Min(_highWatermark, newEnd));
+        lock (_offsetsLock)
+        {
+            Volatile.Write(ref _logEndOffset, newEnd);
+            Volatile.Write(ref _highWatermark, Math.Min(_highWatermark, newEnd));
+        }
+
         Volatile.Write(ref _flushedOffset, Math.Min(_flushedOffset, newEnd));
         _truncations++;
         var nowMs = NowMs();
@@ -197,9 +210,13 @@ public sealed partial class PartitionLog
         {
             var old = _segments;
             var nowMs = NowMs();
-            Volatile.Write(ref _logEndOffset, offset);
-            Volatile.Write(ref _logStartOffset, offset);
-            Volatile.Write(ref _highWatermark, offset);
+            lock (_offsetsLock)
+            {
+                Volatile.Write(ref _logEndOffset, offset);
+                Volatile.Write(ref _logStartOffset, offset);
+                Volatile.Write(ref _highWatermark, offset);
+            }
+
             Volatile.Write(ref _flushedOffset, offset);
             Volatile.Write(ref _cleanerCheckpoint, offset);
             _truncations++;
@@ -227,8 +244,12 @@ public sealed partial class PartitionLog
         var remaining = segments.DropFirst(count);
         Volatile.Write(ref _segments, remaining);
         var newStart = Math.Max(_logStartOffset, remaining.First.BaseOffset);
-        Volatile.Write(ref _logStartOffset, newStart);
-        Volatile.Write(ref _highWatermark, Math.Max(_highWatermark, newStart));
+        lock (_offsetsLock)
+        {
+            Volatile.Write(ref _logStartOffset, newStart);
+            Volatile.Write(ref _highWatermark, Math.Max(_highWatermark, newStart));
+        }
+
         LeaderEpochs.TruncateFromStart(newStart);
         for (var i = 0; i < count; i++)
         {

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using Broker.Core;
-using Broker.Core.Errors;
-using Broker.Core.Records;
 
 namespace Broker.Storage;
 
@@ -12,6 +9,9 @@ namespace Broker.Storage;
 /// <see cref="FlushedOffset"/> &lt;= LEO (the recovery point: below it everything is on disk).</para>
 /// <para>Threading: one writer at a time. Appends, truncation, rolls, retention, config changes and close are
 /// serialised by an internal lock (so callers need no contract, though the design has one appender per partition).
+/// Some holders of that lock do slow I/O (compaction's swap fsyncs the directory), so the two calls of the produce
+/// path never wait for it on their caller's thread: <see cref="AppendAsLeaderAsync"/> continues on the thread pool
+/// when the lock is taken, and <see cref="UpdateHighWatermark"/> needs only a lock that is never held across I/O.
 /// Reads never take it: they read the published LEO and an immutable snapshot of the segment list, so a read runs
 /// concurrently with appends, rolls, retention and truncation and returns bytes that were in the log at some
 /// instant during the call; removed segments stay readable for <see cref="LogConfig.FileDeleteDelayMs"/>
@@ -24,6 +24,12 @@ namespace Broker.Storage;
 public sealed partial class PartitionLog : IDisposable
 {
     private readonly Lock _writeLock = new();
+
+    /// <summary>Guards the log start offset, the high watermark and every lowering of the LEO, so the high watermark
+    /// advances (on every produce) without the writer lock, which slow paths hold across I/O. Never held across I/O;
+    /// taken inside the writer lock, never the other way round. Appends raise the LEO without it: a reader of a
+    /// stale, lower LEO only clamps the high watermark lower.</summary>
+    private readonly Lock _offsetsLock = new();
     private readonly Lock _flushLock = new();
     private readonly TimeProvider _time;
     private readonly GroupCommitFlusher _groupCommit;
@@ -109,6 +115,9 @@ public sealed partial class PartitionLog : IDisposable
 
     internal LogSegments Segments => Volatile.Read(ref _segments);
 
+    /// <summary>The writer lock, for tests that hold it as a slow path does (compaction's swap, retention's deletions).</summary>
+    internal Lock WriterLock => _writeLock;
+
     /// <summary>Opens (or creates) the log in <paramref name="directory"/>, recovering it when
     /// <paramref name="hadCleanShutdown"/> is false. The offsets come from the data directory's checkpoints.</summary>
     public static PartitionLog Open(
@@ -126,120 +135,6 @@ public sealed partial class PartitionLog : IDisposable
         catch (Exception e) when (StorageErrors.IsIoFailure(e))
         {
             throw StorageErrors.Wrap(e, $"opening {directory}");
-        }
-    }
-
-    /// <summary>Appends producer batches: validates all of them first (nothing is appended if one fails), assigns
-    /// offsets and <paramref name="leaderEpoch"/> in place, stamps LogAppendTime if configured, writes them to the
-    /// page cache and publishes the new LEO. Does not wait for an fsync: see <see cref="AppendAsLeaderAsync"/>.
-    /// Allocation-free unless it throws, the leader epoch changes or a producer appears. A compacted log refuses
-    /// records without a key (InvalidRecord), as Kafka does: the cleaner could never tell which of them is the latest.
-    /// <para>Batches of an idempotent producer (producer id set) are checked against the partition's producer state
-    /// in the same locked step as the write (<see cref="ProducerStateTable"/>): a retry of records already written
-    /// appends nothing and returns the original offsets (<see cref="AppendResult.IsDuplicate"/>); a gap, an old epoch
-    /// or an unknown producer past sequence 0 throws OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH or
-    /// UNKNOWN_PRODUCER_ID. The batches of one append must be one producer's consecutive records.</para></summary>
-    public AppendResult AppendAsLeader(Memory<byte> records, int leaderEpoch)
-    {
-        var config = Config;
-        var batches = records.Span;
-        var recordCount = ValidateProducerBatches(batches, config.MaxMessageBytes, out var producer);
-        if (config.Compacts)
-        {
-            CompactedRecords.RequireKeys(batches, TopicPartition);
-        }
-        lock (_writeLock)
-        {
-            ThrowIfClosed();
-            var nowMs = NowMs();
-            if (producer.IsIdempotent && _producers.CheckSequence(producer, out var originalOffset, out var originalTimestamp))
-            {
-                var appendTime = config.MessageTimestampType == TimestampType.LogAppendTime ? originalTimestamp : TimeIndex.NoTimestamp;
-                return new AppendResult(originalOffset, originalOffset + producer.RecordCount - 1, appendTime, recordCount, IsDuplicate: true);
-            }
-
-            var baseOffset = _logEndOffset;
-            var logAppendTime = config.MessageTimestampType == TimestampType.LogAppendTime ? nowMs : TimeIndex.NoTimestamp;
-            var next = baseOffset;
-            var maxTimestamp = TimeIndex.NoTimestamp;
-            for (var position = 0; position < batches.Length;)
-            {
-                var batch = batches[position..];
-                var header = RecordBatchHeader.Read(batch);
-                RecordBatch.SetBaseOffset(batch, next);
-                RecordBatch.SetPartitionLeaderEpoch(batch, leaderEpoch);
-                if (logAppendTime != TimeIndex.NoTimestamp)
-                {
-                    RecordBatch.SetLogAppendTime(batch, logAppendTime);
-                }
-
-                maxTimestamp = Math.Max(maxTimestamp, logAppendTime != TimeIndex.NoTimestamp ? logAppendTime : header.MaxTimestamp);
-                next += header.LastOffsetDelta + 1L;
-                position += header.TotalBytes;
-            }
-
-            AppendLocked(batches, baseOffset, next - 1, maxTimestamp, nowMs);
-            if (producer.IsIdempotent)
-            {
-                _producers.Record(producer, baseOffset, next - 1, maxTimestamp);
-            }
-
-            if (leaderEpoch > LeaderEpochs.LatestEpoch)
-            {
-                LeaderEpochs.Assign(leaderEpoch, baseOffset);
-            }
-
-            return new AppendResult(baseOffset, next - 1, logAppendTime, recordCount);
-        }
-    }
-
-    /// <summary>Appends like <see cref="AppendAsLeader"/> and honours the flush policy: under
-    /// <see cref="FlushPolicy.Always"/> completes after the shared fsync (group commit); under
-    /// <see cref="FlushPolicy.Replication"/> completes synchronously without allocating.</summary>
-    public ValueTask<AppendResult> AppendAsLeaderAsync(Memory<byte> records, int leaderEpoch, CancellationToken cancellationToken = default)
-    {
-        var result = AppendAsLeader(records, leaderEpoch);
-        return Config.Flush == FlushPolicy.Always ? AwaitFlushed(result, cancellationToken) : new ValueTask<AppendResult>(result);
-    }
-
-    /// <summary>Appends a leader's batches as they are, offsets included. The first must start at or after the LEO
-    /// and each after the previous one's last offset (OffsetOutOfRange otherwise): a compacted leader's log has gaps
-    /// where the cleaner dropped whole batches, and the follower keeps them. Structure and CRC are checked (nothing is
-    /// appended if one fails). Records each batch's partition leader epoch in the epoch cache.</summary>
-    public AppendResult AppendAsFollower(Memory<byte> records)
-    {
-        var batches = records.Span;
-        var (first, last, recordCount) = ValidateReplicatedBatches(batches);
-        lock (_writeLock)
-        {
-            ThrowIfClosed();
-            if (first < _logEndOffset)
-            {
-                throw new BrokerException(ErrorCode.OffsetOutOfRange, $"{TopicPartition}: replicated batches start at {first}, below the log end {_logEndOffset}.");
-            }
-
-            var maxTimestamp = TimeIndex.NoTimestamp;
-            for (var position = 0; position < batches.Length;)
-            {
-                var header = RecordBatchHeader.Read(batches[position..]);
-                maxTimestamp = Math.Max(maxTimestamp, header.MaxTimestamp);
-                position += header.TotalBytes;
-            }
-
-            AppendLocked(batches, first, last, maxTimestamp, NowMs());
-            for (var position = 0; position < batches.Length;)
-            {
-                var header = RecordBatchHeader.Read(batches[position..]);
-                _producers.ApplyFromLog(header);
-                if (header.PartitionLeaderEpoch > LeaderEpochs.LatestEpoch)
-                {
-                    LeaderEpochs.Assign(header.PartitionLeaderEpoch, header.BaseOffset);
-                }
-
-                position += header.TotalBytes;
-            }
-
-            return new AppendResult(first, last, TimeIndex.NoTimestamp, recordCount);
         }
     }
 
@@ -314,12 +209,13 @@ public sealed partial class PartitionLog : IDisposable
         return true;
     }
 
-    /// <summary>Sets the high watermark, clamped to [LogStartOffset, LEO]; returns the value set.</summary>
+    /// <summary>Sets the high watermark, clamped to [LogStartOffset, LEO]; returns the value set. Does not wait for
+    /// the writer lock.</summary>
     public long UpdateHighWatermark(long highWatermark)
     {
-        lock (_writeLock)
+        lock (_offsetsLock)
         {
-            var clamped = Math.Clamp(highWatermark, _logStartOffset, _logEndOffset);
+            var clamped = Math.Clamp(highWatermark, _logStartOffset, Volatile.Read(ref _logEndOffset));
             Volatile.Write(ref _highWatermark, clamped);
             return clamped;
         }
@@ -351,93 +247,6 @@ public sealed partial class PartitionLog : IDisposable
                 RollLocked(_logEndOffset, NowMs());
             }
         }
-    }
-
-    private void AppendLocked(ReadOnlySpan<byte> batches, long firstOffset, long lastOffset, long maxTimestamp, long nowMs)
-    {
-        try
-        {
-            var active = _segments.Active;
-            if (active.ShouldRoll(batches.Length, lastOffset, maxTimestamp, nowMs))
-            {
-                active = RollLocked(firstOffset, nowMs);
-            }
-
-            Debug.Assert(active.NextOffset <= firstOffset, "appends never go below the active segment's end");
-            active.Append(batches);
-        }
-        catch (Exception e) when (StorageErrors.IsIoFailure(e))
-        {
-            throw StorageErrors.Wrap(e, $"appending to {TopicPartition}");
-        }
-
-        Volatile.Write(ref _logEndOffset, lastOffset + 1);
-    }
-
-    private LogSegment RollLocked(long baseOffset, long nowMs)
-    {
-        var segment = LogSegment.Create(Directory, baseOffset, _config, nowMs);
-        _segments.Active.OnBecomeInactive();
-        Volatile.Write(ref _segments, _segments.Append(segment));
-        _directoryDirty = true;
-        TakeProducerSnapshotLocked(baseOffset, durable: false);
-        return segment;
-    }
-
-    private async ValueTask<AppendResult> AwaitFlushed(AppendResult result, CancellationToken cancellationToken)
-    {
-        await _groupCommit.WaitAsync(result.NextOffset, cancellationToken);
-        return result;
-    }
-
-    /// <summary>Validates every producer batch (all before any is appended) and that they are one producer's
-    /// consecutive records; returns the number of records.</summary>
-    private static int ValidateProducerBatches(ReadOnlySpan<byte> batches, int maxMessageBytes, out ProducerBatchSpan producer)
-    {
-        if (batches.IsEmpty)
-        {
-            throw new BrokerException(ErrorCode.InvalidRecord, "An append needs at least one record batch.");
-        }
-
-        var records = 0L;
-        producer = default;
-        for (var position = 0; position < batches.Length;)
-        {
-            var header = RecordBatchValidator.ValidateOrThrow(batches[position..], maxMessageBytes, fromProducer: true);
-            producer = ProducerBatchSpan.Add(producer, header, isFirst: position == 0);
-            records += header.RecordCount;
-            position += header.TotalBytes;
-        }
-
-        return (int)Math.Min(records, int.MaxValue);
-    }
-
-    private static (long First, long Last, int Records) ValidateReplicatedBatches(ReadOnlySpan<byte> batches)
-    {
-        if (batches.IsEmpty)
-        {
-            throw new BrokerException(ErrorCode.InvalidRecord, "An append needs at least one record batch.");
-        }
-
-        long first = -1, next = -1, records = 0;
-        for (var position = 0; position < batches.Length;)
-        {
-            var header = RecordBatchValidator.ValidateOrThrow(batches[position..], int.MaxValue, fromProducer: false);
-            if (first < 0)
-            {
-                first = header.BaseOffset;
-            }
-            else if (header.BaseOffset < next)
-            {
-                throw new BrokerException(ErrorCode.OffsetOutOfRange, $"Replicated batch at {header.BaseOffset} overlaps the previous one, which ends at {next}.");
-            }
-
-            next = header.NextOffset;
-            records += header.RecordCount;
-            position += header.TotalBytes;
-        }
-
-        return (first, next - 1, (int)Math.Min(records, int.MaxValue));
     }
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();

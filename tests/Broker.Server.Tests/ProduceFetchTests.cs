@@ -1,5 +1,7 @@
 using Broker.Core.Compression;
 using Broker.Core.Errors;
+using Broker.Protocol.Framing;
+using Broker.Protocol.Messages.ApiVersions;
 using Broker.Protocol.Messages.CreateTopics;
 using Broker.Protocol.Messages.Fetch;
 using Broker.Protocol.Messages.ListOffsets;
@@ -108,6 +110,31 @@ public sealed class ProduceFetchTests : IAsyncLifetime
         // Woken by the append: records present, long before the 30 s wait would have ended with none.
         var fetched = await waiting.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Single(Requests.Records(fetched.Topics[0].Partitions[0]));
+    }
+
+    [Fact]
+    public async Task A_fetch_that_waits_does_not_hold_back_the_answers_to_the_requests_before_it()
+    {
+        using var consumer = _broker.Connect();
+        using var producer = _broker.Connect();
+        await producer.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("polled", 1));
+
+        // One write, so the broker reads both requests at once and answers the first only when it flushes.
+        var pipelined = new System.Buffers.ArrayBufferWriter<byte>();
+        FrameWriter.WriteRequest(pipelined, 101, "raw-test", 0, new ApiVersionsRequest());
+        FrameWriter.WriteRequest(pipelined, 102, "raw-test", 0, Requests.Fetch("polled", 0, 0, maxWaitMs: 30_000, minBytes: 1));
+        await consumer.SendBytesAsync(pipelined.WrittenMemory);
+
+        // Well before the 30 s the fetch may wait.
+        using (var versions = await consumer.ReadFrameAsync().WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            Assert.Equal(101, versions!.Value.CorrelationId);
+        }
+
+        await producer.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("polled", 0, Requests.Batch(1)));
+        using var fetched = await consumer.ReadFrameAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(102, fetched!.Value.CorrelationId);
+        Assert.Single(Requests.Records(fetched.Value.ReadBody<FetchResponse>(0).Topics[0].Partitions[0]));
     }
 
     [Fact]

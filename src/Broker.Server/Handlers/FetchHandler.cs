@@ -32,6 +32,7 @@ internal sealed class FetchHandler
         var waitMs = Math.Clamp(request.MaxWaitMs, 0, options.FetchWaitMsMax);
         var deadline = _runtime.Time.GetTimestamp() + (long)(waitMs * (_runtime.Time.TimestampFrequency / 1000.0));
         List<TopicPartition>? partitions = null;
+        var flushed = false;
         while (true)
         {
             var dataArrival = waitMs > 0 ? _runtime.Replicas.DataArrival(partitions ??= PartitionsOf(request)) : null;
@@ -41,6 +42,13 @@ internal sealed class FetchHandler
             {
                 WriteResponse(frame, output, topics);
                 return;
+            }
+
+            if (!flushed)
+            {
+                // The responses of the requests before this one go out before it waits (see RequestDispatcher).
+                await output.FlushAsync(cancellationToken);
+                flushed = true;
             }
 
             // The arrival task was taken before reading, so an append between the read and the wait still wakes us.

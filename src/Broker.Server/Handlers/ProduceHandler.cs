@@ -47,6 +47,7 @@ internal sealed class ProduceHandler
             }
         }
 
+        await FlushIfAnyWaitsAsync(pending, output, cancellationToken);
         var topics = new List<ProduceResponseTopic>(request.Topics.Count);
         var index = 0;
         foreach (var topic in request.Topics)
@@ -83,6 +84,20 @@ internal sealed class ProduceHandler
         if (request.ExpectsResponse)
         {
             FrameWriter.WriteResponse(output, frame.Header.CorrelationId, frame.Header.ApiVersion, new ProduceResponse { Topics = topics });
+        }
+    }
+
+    /// <summary>An append waits (for the fsync under flush=always, or for a busy log): the responses of the requests
+    /// before this one go out first, as for every request that waits (see RequestDispatcher).</summary>
+    private static async ValueTask FlushIfAnyWaitsAsync(List<(ProduceRequestTopic Topic, ValueTask<AppendOutcome> Append)> pending, PipeWriter output, CancellationToken cancellationToken)
+    {
+        foreach (var (_, append) in pending)
+        {
+            if (!append.IsCompleted)
+            {
+                await output.FlushAsync(cancellationToken);
+                return;
+            }
         }
     }
 

@@ -39,6 +39,9 @@ public sealed class BrokerHost : IAsyncDisposable
 
     public const string EnvironmentPrefix = "BROKER_";
 
+    /// <summary>The runtime's switch for running socket completions on its event threads.</summary>
+    public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     private readonly WebApplication _app;
     private readonly ListenOptions _clientListener;
     private readonly ListenOptions? _httpListener;
@@ -75,6 +78,10 @@ public sealed class BrokerHost : IAsyncDisposable
             // The input pipe must hold a whole frame before it parses; the output pipe applies backpressure.
             sockets.MaxReadBufferSize = (long)options.FrameBytesMax + 64 * 1024;
             sockets.NoDelay = true;
+
+            // "Unsafe" because whatever blocks in the connection handler then blocks the I/O thread: the
+            // RequestDispatcher keeps such requests off it.
+            sockets.UnsafePreferInlineScheduling = options.InlineIoScheduling;
         });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -102,6 +109,24 @@ public sealed class BrokerHost : IAsyncDisposable
         var host = new BrokerHost(app, clientListener!, httpListener);
         app.Lifetime.ApplicationStarted.Register(() => host.Runtime.RegisterAsync(host.ClientEndPoint, host.HttpEndPoint).GetAwaiter().GetResult());
         return host;
+    }
+
+    /// <summary>
+    /// For the executable, before anything opens a socket: with <see cref="BrokerOptions.InlineIoScheduling"/> on,
+    /// sets <see cref="InlineCompletionsVariable"/> to 1 unless the user set it. The runtime reads it from the
+    /// environment once, when its socket engine starts, and it then runs socket completions (and with Kestrel's inline
+    /// scheduling, the request handling) on the engine's threads instead of queueing them to the thread pool.
+    /// In-process brokers (tests) leave it alone: it applies to every socket of the process.
+    /// </summary>
+    public static void ConfigureProcess(string[] args)
+    {
+        using var configuration = new ConfigurationManager();
+        ConfigureSources(configuration, args);
+        var options = configuration.Get<BrokerOptions>() ?? new BrokerOptions();
+        if (options.InlineIoScheduling && Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+        }
     }
 
     /// <summary>Starts a broker and waits until it serves requests.</summary>

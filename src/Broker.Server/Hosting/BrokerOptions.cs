@@ -38,6 +38,13 @@ public sealed class BrokerOptions
     /// <summary>A connection with no request for this long is closed (Kafka's connections.max.idle.ms).</summary>
     public int ConnectionIdleTimeoutMs { get; set; } = 600_000;
 
+    /// <summary>Requests are handled on the socket I/O thread that read them instead of being handed to the thread
+    /// pool; the broker executable also has the runtime complete socket operations on its event threads
+    /// (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1, unless that variable is set). Measured at 50,000 records/s of
+    /// 1 KiB (about 5,000 requests/s): 2.65 instead of 3.7 CPU-seconds per 5 s, 94k instead of 258k context switches.
+    /// Requests that may block still run on the thread pool (docs/server.md, Threads).</summary>
+    public bool InlineIoScheduling { get; set; } = true;
+
     /// <summary>How long shutdown waits for in-flight requests before closing connections.</summary>
     public int ShutdownTimeoutMs { get; set; } = 30_000;
 

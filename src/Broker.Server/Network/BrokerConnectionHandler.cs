@@ -18,9 +18,11 @@ namespace Broker.Server.Network;
 /// Limits: a frame larger than <see cref="BrokerOptions.FrameBytesMax"/> or a broken frame header closes the
 /// connection without an answer; an unknown API or version gets an error response and the connection stays; a
 /// body that does not parse gets an error response, then the connection closes. A connection idle for
-/// <see cref="BrokerOptions.ConnectionIdleTimeoutMs"/> is closed. Memory per connection is bounded by the frame cap
+/// <see cref="BrokerOptions.ConnectionIdleTimeoutMs"/> (or up to a tenth longer) is closed. Memory per connection is bounded by the frame cap
 /// (the input pipe) and by the largest response (a Fetch is capped at <see cref="BrokerOptions.FetchResponseBytesMax"/>).
 /// On shutdown the request in progress completes, then the connection closes.
+/// Threads: with <see cref="BrokerOptions.InlineIoScheduling"/> this loop runs on the socket I/O thread that
+/// completed the read; the <see cref="RequestDispatcher"/> moves the requests that may block off it.
 /// </summary>
 internal sealed class BrokerConnectionHandler : ConnectionHandler
 {
@@ -70,9 +72,21 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
         var codec = new RequestFrameCodec(_runtime.Options.FrameBytesMax);
         var idleTimeout = TimeSpan.FromMilliseconds(_runtime.Options.ConnectionIdleTimeoutMs);
         var client = ClientHostOf(connection);
+
+        // Re-arming the idle timer before every read would update the runtime's timer queue, under its lock, for every
+        // request (thousands a second on a busy connection). It is re-armed at most once per tenth of the timeout, for
+        // the timeout plus that tenth, so a connection closes after an idle time between 1 and 1.1 timeouts: never early.
+        var rearmInterval = idleTimeout / 10;
+        var armedAt = Stopwatch.GetTimestamp();
+        lifetime.CancelAfter(idleTimeout + rearmInterval);
         while (true)
         {
-            lifetime.CancelAfter(idleTimeout);
+            if (Stopwatch.GetElapsedTime(armedAt) >= rearmInterval)
+            {
+                armedAt = Stopwatch.GetTimestamp();
+                lifetime.CancelAfter(idleTimeout + rearmInterval);
+            }
+
             var result = await input.ReadAsync(lifetime.Token);
             var buffer = result.Buffer;
             var consumed = buffer.Start;
@@ -117,14 +131,9 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
 
         try
         {
-            var pending = _dispatcher.DispatchAsync(frame, output, clientHost, cancellationToken);
-            if (!pending.IsCompleted)
-            {
-                // This request waits (long poll, fsync): send what earlier pipelined requests produced first.
-                await output.FlushAsync(cancellationToken);
-            }
-
-            await pending;
+            // A request that waits sends what earlier pipelined requests produced first. Not flushed from here once it
+            // has gone asynchronous: it may be writing its response on another thread (see RequestDispatcher).
+            await _dispatcher.DispatchAsync(frame, output, clientHost, cancellationToken);
             return true;
         }
         catch (ProtocolException e) when (!e.FramingLost)

@@ -211,6 +211,12 @@ public sealed class ReplicaManager
             var log = _logs.GetOrCreateLog(tp, config);
             var partition = _partitions.GetOrAdd(tp, _ => new HostedPartition(tp, topicId, log, role));
             partition.Role = role;
+            if (role.IsLeader)
+            {
+                // Here, on the controller's thread, rather than in the epoch's first append: it fsyncs.
+                log.AssignLeaderEpoch(role.LeaderEpoch);
+            }
+
             if (role.IsLeader && role.IsrCount == 1)
             {
                 // Alone in the ISR: everything in the log (flushed, under flush=always) is committed. After a restart this
