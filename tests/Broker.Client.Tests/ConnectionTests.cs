@@ -3,6 +3,7 @@ using Broker.Client.Network;
 using Broker.Client.Tests.Support;
 using Broker.Core.Errors;
 using Broker.Protocol;
+using Broker.Protocol.Messages.Fetch;
 using Broker.Protocol.Messages.Metadata;
 
 namespace Broker.Client.Tests;
@@ -122,6 +123,30 @@ public class ConnectionTests
 
         Assert.Equal("t", Assert.Single((await next.WaitAsync(TestOptions.Wait)).Topics).Name);
         Assert.True(connection.IsUsable);
+    }
+
+    [Fact]
+    public async Task A_request_that_waits_for_a_slot_past_its_timeout_fails_alone_and_the_connection_stays()
+    {
+        await using var cluster = new FakeCluster();
+        cluster.CreateTopic("t", 1);
+        var settings = Settings with { RequestTimeout = TimeSpan.FromMilliseconds(300), MaxInFlightRequests = 1 };
+        await using var connection = await BrokerConnection.ConnectAsync(Endpoint(cluster), settings, CancellationToken.None);
+
+        // A long poll on an empty partition takes the only slot for 2 s, within its own (lengthened) timeout.
+        var longPoll = connection.SendAsync(
+            new FetchRequest { MaxWaitMs = 2000, MinBytes = 1, MaxBytes = 1024, Topics = [new FetchRequestTopic { Name = "t", Partitions = [new FetchRequestPartition { PartitionMaxBytes = 1024 }] }] },
+            expectsResponse: true, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var behind = connection.RequestAsync<MetadataRequest, MetadataResponse>(new MetadataRequest { Topics = ["t"] }, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<BrokerException>(() => behind.WaitAsync(TestOptions.Wait));
+        Assert.Equal(ErrorCode.RequestTimedOut, error.Code);
+        Assert.False(longPoll.IsCompleted);
+        Assert.True(connection.IsUsable);
+
+        (await longPoll.WaitAsync(TestOptions.Wait)).Frame.Dispose();
+        var after = await connection.RequestAsync<MetadataRequest, MetadataResponse>(new MetadataRequest { Topics = ["t"] }, CancellationToken.None);
+        Assert.Equal("t", Assert.Single(after.Topics).Name);
     }
 
     [Fact]

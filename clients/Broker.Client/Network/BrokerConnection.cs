@@ -365,39 +365,46 @@ internal sealed class BrokerConnection : IAsyncDisposable
         pending.Complete(frame);
     }
 
-    /// <summary>Breaks the connection if a request has outlived its timeout (see the remarks on the class).</summary>
+    /// <summary>
+    /// A written request past its deadline breaks the connection (see the remarks on the class). One still waiting for
+    /// a slot (behind long polls, say) fails alone: nothing of it is on the wire, so the connection stays good.
+    /// </summary>
     private void CheckDeadlines()
     {
         var now = Stopwatch.GetTimestamp();
-        PendingRequest? late = null;
+        PendingRequest? lateOnWire = null;
+        List<PendingRequest>? lateUnsent = null;
         lock (_lock)
         {
             foreach (var pending in _awaitingResponse)
             {
                 if (pending.Deadline <= now)
                 {
-                    late = pending;
+                    lateOnWire = pending;
                     break;
                 }
             }
 
-            if (late is null)
+            foreach (var pending in _unsent)
             {
-                foreach (var pending in _unsent)
+                if (pending.Deadline <= now && !pending.IsAbandoned)
                 {
-                    if (pending.Deadline <= now && !pending.IsAbandoned)
-                    {
-                        late = pending;
-                        break;
-                    }
+                    (lateUnsent ??= []).Add(pending);
                 }
             }
         }
 
-        if (late is not null)
+        if (lateOnWire is not null)
         {
             Fail(new BrokerException(ErrorCode.RequestTimedOut,
-                $"Broker {Endpoint} did not answer {late.ApiKey} within {late.Timeout}; the connection is closed."));
+                $"Broker {Endpoint} did not answer {lateOnWire.ApiKey} within {lateOnWire.Timeout}; the connection is closed."));
+            return;
+        }
+
+        foreach (var pending in lateUnsent ?? [])
+        {
+            pending.Abandon(new BrokerException(ErrorCode.RequestTimedOut,
+                $"{pending.ApiKey} to broker {Endpoint} was not sent within {pending.Timeout}: all {_settings.MaxInFlightRequests} in-flight slots stayed taken."));
         }
     }
 

@@ -41,6 +41,13 @@ internal abstract class PendingRequest(bool completeInline)
         _completion.TrySetCanceled(cancellationToken);
     }
 
+    /// <summary>Gives up a request that was never written: the caller gets <paramref name="error"/>, the writer skips it.</summary>
+    public void Abandon(Exception error)
+    {
+        Volatile.Write(ref _abandoned, 1);
+        _completion.TrySetException(error);
+    }
+
     /// <summary>Writes the whole frame into the connection's output.</summary>
     public abstract void Write(IBufferWriter<byte> output, string? clientId);
 
