@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Broker.Core.Errors;
 using Broker.Core.Records;
@@ -9,6 +10,10 @@ namespace Broker.Storage;
 /// are), and the segment rolls they cause.</summary>
 public sealed partial class PartitionLog
 {
+    /// <summary>How long an append waits for the writer lock on the caller's thread before moving to the thread pool
+    /// (the shortest wait the lock offers).</summary>
+    private const int LockWaitOnCallerMs = 1;
+
     /// <summary>Appends producer batches: validates all of them first (nothing is appended if one fails), assigns
     /// offsets and <paramref name="leaderEpoch"/> in place, stamps LogAppendTime if configured, writes them to the
     /// page cache and publishes the new LEO. Does not wait for an fsync: see <see cref="AppendAsLeaderAsync"/>.
@@ -32,16 +37,18 @@ public sealed partial class PartitionLog
     /// <summary>Appends like <see cref="AppendAsLeader"/> and honours the flush policy: under
     /// <see cref="FlushPolicy.Always"/> completes after the shared fsync (group commit); under
     /// <see cref="FlushPolicy.Replication"/> completes synchronously without allocating.
-    /// <para>Never waits for the writer lock on the caller's thread: when another holder has it (another appender's
-    /// roll, retention deleting files, compaction's swap with its directory fsyncs) the append continues on the thread
-    /// pool. The broker calls this on the socket I/O thread that serves every connection.</para></summary>
+    /// <para>Waits for the writer lock on the caller's thread for at most <see cref="LockWaitOnCallerMs"/>: long enough
+    /// for another appender's copy, not for a slow holder (a roll, retention deleting files, compaction's swap with its
+    /// directory fsyncs). Then the append continues on the thread pool, on its own copy of the records, so the caller
+    /// may reuse <paramref name="records"/> as soon as this returns, completed or not. The broker calls this on the
+    /// socket I/O thread that serves every connection.</para></summary>
     public ValueTask<AppendResult> AppendAsLeaderAsync(Memory<byte> records, int leaderEpoch, CancellationToken cancellationToken = default)
     {
         var config = Config;
         var (recordCount, producer) = ValidateForLeader(records.Span, config);
-        if (!_writeLock.TryEnter())
+        if (!_writeLock.TryEnter() && !_writeLock.TryEnter(LockWaitOnCallerMs))
         {
-            return AppendAsLeaderOnThreadPoolAsync(records, leaderEpoch, config, recordCount, producer, cancellationToken);
+            return AppendCopyOnThreadPoolAsync(records.Span, leaderEpoch, config, recordCount, producer, cancellationToken);
         }
 
         AppendResult result;
@@ -203,14 +210,31 @@ public sealed partial class PartitionLog
 
     /// <summary>The append of <see cref="AppendAsLeaderAsync"/> when the writer lock was taken: waiting for it is left
     /// to a thread-pool thread. Allocates (the state machine), which the uncontended path does not.</summary>
-    private async ValueTask<AppendResult> AppendAsLeaderOnThreadPoolAsync(
-        Memory<byte> records, int leaderEpoch, LogConfig config, int recordCount, ProducerBatchSpan producer, CancellationToken cancellationToken)
+    private ValueTask<AppendResult> AppendCopyOnThreadPoolAsync(
+        ReadOnlySpan<byte> records, int leaderEpoch, LogConfig config, int recordCount, ProducerBatchSpan producer, CancellationToken cancellationToken)
     {
-        await new ThreadPoolHop();
+        // The caller's memory is the request's, which goes back to the connection's pool once the caller stops
+        // waiting (a closed connection, say): the append that carries on must not read it.
+        var copy = ArrayPool<byte>.Shared.Rent(records.Length);
+        records.CopyTo(copy);
+        return AppendOnThreadPoolAsync(copy, records.Length, leaderEpoch, config, recordCount, producer, cancellationToken);
+    }
+
+    private async ValueTask<AppendResult> AppendOnThreadPoolAsync(
+        byte[] copy, int length, int leaderEpoch, LogConfig config, int recordCount, ProducerBatchSpan producer, CancellationToken cancellationToken)
+    {
         AppendResult result;
-        lock (_writeLock)
+        try
         {
-            result = AppendAsLeaderLocked(records.Span, leaderEpoch, config, recordCount, producer);
+            await new ThreadPoolHop();
+            lock (_writeLock)
+            {
+                result = AppendAsLeaderLocked(copy.AsSpan(0, length), leaderEpoch, config, recordCount, producer);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
         }
 
         if (config.Flush == FlushPolicy.Always)

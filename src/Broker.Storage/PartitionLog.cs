@@ -10,8 +10,8 @@ namespace Broker.Storage;
 /// <para>Threading: one writer at a time. Appends, truncation, rolls, retention, config changes and close are
 /// serialised by an internal lock (so callers need no contract, though the design has one appender per partition).
 /// Some holders of that lock do slow I/O (compaction's swap fsyncs the directory), so the two calls of the produce
-/// path never wait for it on their caller's thread: <see cref="AppendAsLeaderAsync"/> continues on the thread pool
-/// when the lock is taken, and <see cref="UpdateHighWatermark"/> needs only a lock that is never held across I/O.
+/// path never wait long for it on their caller's thread: <see cref="AppendAsLeaderAsync"/> continues on the thread
+/// pool, on a copy of the records, when the lock stays taken for a millisecond, and <see cref="UpdateHighWatermark"/> needs only a lock that is never held across I/O.
 /// Reads never take it: they read the published LEO and an immutable snapshot of the segment list, so a read runs
 /// concurrently with appends, rolls, retention and truncation and returns bytes that were in the log at some
 /// instant during the call; removed segments stay readable for <see cref="LogConfig.FileDeleteDelayMs"/>

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using Broker.Core.Records;
+
 namespace Broker.Storage.Tests;
 
 /// <summary>The produce path's calls never wait for the writer lock on their caller's thread: slow paths hold it across
@@ -21,6 +24,26 @@ public class WriterLockTests
         var result = await append;
         Assert.Equal(2, result.BaseOffset);
         Assert.Equal(5, log.LogEndOffset);
+    }
+
+    [Fact]
+    public async Task An_append_that_continues_later_does_not_read_the_callers_memory_after_returning()
+    {
+        // The broker's request memory goes back to its pool once the handler stops waiting (a closed connection).
+        using var dir = new TempDirectory();
+        using var log = TestLogs.Open(dir.Path);
+        var records = TestBatches.Create(3);
+        var expected = records.ToArray();
+        BinaryPrimitives.WriteInt32BigEndian(expected.AsSpan(RecordBatchLayout.PartitionLeaderEpochOffset), 0); // stamped by the append
+        using var holder = LockHolder.Hold(log.WriterLock);
+
+        var append = log.AppendAsLeaderAsync(records, leaderEpoch: 0);
+        Assert.False(append.IsCompleted);
+        Array.Fill(records, (byte)0xEE); // another request's bytes now
+        holder.Release();
+        await append;
+
+        Assert.Equal(expected, log.Read(0, 1 << 20).Bytes());
     }
 
     [Fact]
