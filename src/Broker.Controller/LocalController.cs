@@ -30,16 +30,7 @@ public sealed class LocalController : IClusterController, IDisposable
     public MetadataImage Image => Volatile.Read(ref _image);
 
     /// <summary>Replays the metadata log into an image.</summary>
-    public static LocalController Open(MetadataLog log, ControllerDefaults defaults)
-    {
-        var image = MetadataImage.Empty;
-        foreach (var (offset, record) in log.ReadAll())
-        {
-            image = image.Apply(record, offset);
-        }
-
-        return new LocalController(log, defaults, image);
-    }
+    public static LocalController Open(MetadataLog log, ControllerDefaults defaults) => new(log, defaults, Replay(log));
 
     /// <summary>Registers (or re-registers with a new address) this node and unfences it.</summary>
     public async ValueTask RegisterBrokerAsync(int nodeId, string host, int port, string? rack, CancellationToken cancellationToken = default)
@@ -139,9 +130,26 @@ public sealed class LocalController : IClusterController, IDisposable
         return outcomes;
     }
 
+    /// <summary>
+    /// Writes the records and applies them to the image. The image must always be what replaying the log gives, or
+    /// the next operation plans from a stale image and writes records a replay refuses (the broker would not start):
+    /// so the caller's cancellation counts only until the write begins, and a failed write (an fsync error, say)
+    /// re-reads the image from the log, whatever of the batch it kept.
+    /// </summary>
     private async ValueTask CommitAsync(IReadOnlyList<MetadataRecord> records, CancellationToken cancellationToken)
     {
-        var baseOffset = await _log.AppendAsync(records, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        long baseOffset;
+        try
+        {
+            baseOffset = await _log.AppendAsync(records, CancellationToken.None);
+        }
+        catch (BrokerException)
+        {
+            Reload();
+            throw;
+        }
+
         var previous = Image;
         var next = previous;
         for (var i = 0; i < records.Count; i++)
@@ -151,6 +159,25 @@ public sealed class LocalController : IClusterController, IDisposable
 
         Volatile.Write(ref _image, next);
         ImageChanged?.Invoke(previous, next);
+    }
+
+    private void Reload()
+    {
+        var previous = Image;
+        var next = Replay(_log);
+        Volatile.Write(ref _image, next);
+        ImageChanged?.Invoke(previous, next);
+    }
+
+    private static MetadataImage Replay(MetadataLog log)
+    {
+        var image = MetadataImage.Empty;
+        foreach (var (offset, record) in log.ReadAll())
+        {
+            image = image.Apply(record, offset);
+        }
+
+        return image;
     }
 
     private IReadOnlyList<MetadataRecord> PlanCreateTopic(MetadataImage image, NewTopic topic, bool internalTopic)

@@ -12,7 +12,8 @@ namespace Broker.Controller;
 /// operation is one batch, so it is applied whole or, after a torn write, not at all. Appends fsync before they
 /// return (flush=always): an acknowledged topic creation survives power loss. The Raft-replicated log replaces
 /// this one when controllers form a quorum.
-/// Threading: one writer at a time (the controller serialises its operations); <see cref="ReadAll"/> at startup.
+/// Threading: one writer at a time (the controller serialises its operations); <see cref="ReadAll"/> at startup and
+/// after a failed write.
 /// </summary>
 public sealed class MetadataLog : IDisposable
 {

@@ -152,6 +152,34 @@ public sealed class LocalControllerTests : IDisposable
     }
 
     [Fact]
+    public async Task An_operation_cancelled_while_its_write_is_being_fsynced_still_updates_the_image()
+    {
+        // Its records are in the log once the write began: an image without them would plan the next block from the
+        // same id, and replaying two such blocks fails, so the broker would not start again.
+        var controller = await OpenAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            using var cancel = new CancellationTokenSource();
+            var allocation = controller.AllocateProducerIdsAsync(1, cancel.Token).AsTask();
+            await cancel.CancelAsync(); // the call returned while awaiting the metadata log's fsync (unless it was done)
+            try
+            {
+                await allocation;
+            }
+            catch (OperationCanceledException)
+            {
+                // Cancelled before anything was written: as good as never asked.
+            }
+        }
+
+        var last = await controller.AllocateProducerIdsAsync(1);
+        Close();
+        var reopened = await OpenAsync();
+
+        Assert.Equal(last.NextId, reopened.Image.NextProducerId);
+    }
+
+    [Fact]
     public void An_image_refuses_a_producer_id_block_that_would_reuse_ids()
     {
         var image = MetadataImage.Empty.Apply(new ProducerIdsRecord(1, 0, 1000), 0);
