@@ -72,7 +72,9 @@ internal static class ProducerSnapshotFile
         DurableFiles.WriteAtomically(path, bytes, durable);
     }
 
-    /// <summary>The table in <paramref name="path"/>, or null when the file is missing, damaged or not version 1.</summary>
+    /// <summary>The table in <paramref name="path"/>, or null when the file is missing, unreadable (an I/O error, no
+    /// permission, a directory of that name), damaged or not version 1. A snapshot only saves a scan of the log, so
+    /// none of these may keep the partition from opening.</summary>
     public static ProducerStateTable? Read(string path)
     {
         byte[] bytes;
@@ -80,7 +82,7 @@ internal static class ProducerSnapshotFile
         {
             bytes = File.ReadAllBytes(path);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }

@@ -22,7 +22,7 @@ internal static class ProducerStateLoader
             table = ProducerSnapshotFile.Read(path);
             if (table is null)
             {
-                File.Delete(path);
+                TryDelete(path);
             }
             else
             {
@@ -34,6 +34,20 @@ internal static class ProducerStateLoader
         Scan(table, segments, from, logEndOffset);
         table.RemoveExpired(nowMs, logStartOffset, expirationMs);
         return table;
+    }
+
+    /// <summary>Deletes an unusable snapshot so it is not read again; one that cannot be deleted (a directory of that
+    /// name, no permission) is skipped at every open instead, which costs a failed read.</summary>
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left in place: see above.
+        }
     }
 
     /// <summary>Applies the header of every batch holding an offset in [<paramref name="from"/>, <paramref name="to"/>).</summary>

@@ -130,6 +130,22 @@ public class ProducerStateRecoveryTests
     }
 
     [Fact]
+    public void A_snapshot_that_cannot_be_read_does_not_keep_the_partition_from_opening()
+    {
+        // Reading fails with an IOException: the file is over 2 GiB (sparse, so it costs no disk).
+        using var dir = new TempDirectory();
+        var batches = WriteSegments(dir.Path, segments: 3, clean: true);
+        var newest = LogFileNames.ProducerSnapshotPath(dir.Path, 6);
+        using (var file = new FileStream(newest, FileMode.Truncate))
+        {
+            file.SetLength(3L << 30);
+        }
+
+        using var reopened = TestLogs.Open(dir.Path);
+        AssertRemembersTheLastAppends(reopened, batches);
+    }
+
+    [Fact]
     public void A_log_manager_restart_keeps_producers_of_every_partition()
     {
         using var dir = new TempDirectory();
