@@ -23,14 +23,14 @@ public sealed partial class PartitionLog
     /// <summary>The table itself, for tests; callers outside the lock must not touch it while appends run.</summary>
     internal ProducerStateTable ProducerStates => _producers;
 
-    /// <summary>Drops producers with no batch left in the log that have been idle for
-    /// <see cref="LogConfig.ProducerIdExpirationMs"/> (run by the maintenance pass). Returns how many went.</summary>
+    /// <summary>Drops producers idle for <see cref="LogConfig.ProducerIdExpirationMs"/> (run by the maintenance pass;
+    /// see <see cref="ProducerStateTable.RemoveExpired"/>). Returns how many went.</summary>
     public int RemoveExpiredProducers()
     {
         lock (_writeLock)
         {
             ThrowIfClosed();
-            return _producers.RemoveExpired(NowMs(), _logStartOffset, _config.ProducerIdExpirationMs);
+            return _producers.RemoveExpired(NowMs(), _logStartOffset, _config.ProducerIdExpirationMs, _config.Compacts);
         }
     }
 
@@ -52,7 +52,7 @@ public sealed partial class PartitionLog
     /// <summary>After a truncation to <paramref name="logEndOffset"/>: snapshots beyond it are deleted and the state is
     /// rebuilt from the newest snapshot below it and the batches that remain after that snapshot.</summary>
     private void RebuildProducerStateLocked(long logEndOffset) =>
-        _producers = ProducerStateLoader.Load(Directory, _segments, _logStartOffset, logEndOffset, NowMs(), _config.ProducerIdExpirationMs);
+        _producers = ProducerStateLoader.Load(Directory, _segments, _logStartOffset, logEndOffset, NowMs(), _config);
 
     /// <summary>After a full truncation nothing of any producer is left.</summary>
     private void ClearProducerStateLocked()

@@ -64,7 +64,7 @@ public sealed partial class PartitionLog : IDisposable
         LeaderEpochs = LeaderEpochCache.Load(directory);
         LeaderEpochs.TruncateFromEnd(_logEndOffset);
         LeaderEpochs.TruncateFromStart(_logStartOffset);
-        _producers = ProducerStateLoader.Load(directory, _segments, _logStartOffset, _logEndOffset, NowMs(), config.ProducerIdExpirationMs);
+        _producers = ProducerStateLoader.Load(directory, _segments, _logStartOffset, _logEndOffset, NowMs(), config);
         _groupCommit = new GroupCommitFlusher(() => FlushedOffset, Flush);
     }
 

@@ -10,7 +10,7 @@ namespace Broker.Storage;
 /// </summary>
 internal static class ProducerStateLoader
 {
-    public static ProducerStateTable Load(string directory, LogSegments segments, long logStartOffset, long logEndOffset, long nowMs, long expirationMs)
+    public static ProducerStateTable Load(string directory, LogSegments segments, long logStartOffset, long logEndOffset, long nowMs, LogConfig config)
     {
         ProducerSnapshots.DeleteAbove(directory, logEndOffset);
         ProducerStateTable? table = null;
@@ -32,7 +32,7 @@ internal static class ProducerStateLoader
 
         table ??= new ProducerStateTable();
         Scan(table, segments, from, logEndOffset);
-        table.RemoveExpired(nowMs, logStartOffset, expirationMs);
+        table.RemoveExpired(nowMs, logStartOffset, config.ProducerIdExpirationMs, config.Compacts);
         return table;
     }
 

@@ -89,18 +89,21 @@ internal sealed class ProducerStateTable
     public void Restore(ProducerState state) => _producers.Add(state.ProducerId, state);
 
     /// <summary>
-    /// Forgets producers with no batch left in the log (their last offset is below <paramref name="logStartOffset"/>)
-    /// that have been idle for at least <paramref name="expirationMs"/> (their newest timestamp is that old). A producer
-    /// with a batch in the log is kept however idle, so the table stays a function of the log: a rebuild from the log
-    /// finds the same producers. Returns how many went.
+    /// Forgets producers idle for at least <paramref name="expirationMs"/> (their newest timestamp is that old). On a
+    /// log that only deletes, a producer with a batch still in the log is kept however idle, so the table stays a
+    /// function of the log: a rebuild finds the same producers. On a compacted log (<paramref name="compacted"/>) the
+    /// log start never passes a producer's last batch (the cleaner keeps it while the producer is known), and clients
+    /// take a new producer id at every start, so that rule would grow the table, every snapshot and the log without
+    /// bound: there idle producers go whatever the log holds, as Kafka's do, and the table is a function of the log
+    /// and the clock (a rebuild finds the expired ones again and this drops them again). Returns how many went.
     /// </summary>
-    public int RemoveExpired(long nowMs, long logStartOffset, long expirationMs)
+    public int RemoveExpired(long nowMs, long logStartOffset, long expirationMs, bool compacted)
     {
         List<long>? expired = null;
         foreach (var (producerId, state) in _producers)
         {
             var last = state.Last;
-            if (last.LastOffset < logStartOffset && nowMs - last.TimestampMs >= expirationMs)
+            if ((compacted || last.LastOffset < logStartOffset) && nowMs - last.TimestampMs >= expirationMs)
             {
                 (expired ??= []).Add(producerId);
             }

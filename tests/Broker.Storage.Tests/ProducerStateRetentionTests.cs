@@ -1,3 +1,4 @@
+using Broker.Core.Compression;
 using Broker.Core.Errors;
 
 namespace Broker.Storage.Tests;
@@ -93,17 +94,38 @@ public class ProducerStateRetentionTests
     }
 
     [Fact]
-    public void An_idle_producer_with_a_batch_still_in_the_log_is_kept_however_long_it_is_idle()
+    public void An_idle_producer_is_forgotten_after_the_expiration_even_with_its_batch_in_a_compacted_log()
     {
+        // A compacted log's start never passes the producer's last batch: were that a reason to keep it, every producer
+        // id a client ever took (a new one at each start) would stay in the table and its batch in the log.
         using var dir = new TempDirectory();
         var time = new ManualTimeProvider(NowMs);
-        using var log = TestLogs.Open(dir.Path, TestLogs.Small with { ProducerIdExpirationMs = 1_000 }, time);
-        log.Append(TestBatches.Idempotent(Producer, 0, 0, timestampMs: NowMs));
+        var config = Keyed.Config with { ProducerIdExpirationMs = 1_000 };
+        using (var log = TestLogs.Open(dir.Path, config, time))
+        {
+            log.Append(TestBatches.WithProducer(Keyed.Batch(NowMs, CompressionType.None, ("a", "1")), Producer, 0, 0)); // 0
+            log.Append(Keyed.Batch(NowMs, CompressionType.None, ("a", "2")));                                   // 1: supersedes it
+            log.Roll();
 
-        time.Advance(10_000_000);
+            Assert.Equal(0, log.RemoveExpiredProducers()); // idle for less than the expiration
+            time.Advance(1_000);
+            Assert.Equal(1, log.RemoveExpiredProducers());
+            Assert.Equal(0, log.LogStartOffset);
+            var next = TestBatches.WithProducer(Keyed.Batch(NowMs, CompressionType.None, ("b", "1")), Producer, 0, 1);
+            Assert.Equal(ErrorCode.UnknownProducerId, Assert.Throws<BrokerException>(() => log.Append(next)).Code);
 
-        Assert.Equal(0, log.RemoveExpiredProducers());
-        Assert.Equal(2, log.Append(TestBatches.Idempotent(Producer, 0, 2)).BaseOffset);
+            log.Compact(log.LogEndOffset);
+            Assert.Equal([(1L, 1L)], log.ReadAll(0).Select(b => (b.BaseOffset, b.LastOffset))); // its last batch could go
+        }
+
+        // Rebuilt from the log and the clock, the table does not bring it back.
+        foreach (var snapshot in Directory.GetFiles(dir.Path, "*.snapshot"))
+        {
+            File.Delete(snapshot);
+        }
+
+        using var reopened = TestLogs.Open(dir.Path, config, time);
+        Assert.Null(reopened.ProducerStates.Get(Producer));
     }
 
     [Fact]
@@ -128,7 +150,8 @@ public class ProducerStateRetentionTests
     public void Compaction_keeps_each_producers_last_batch_even_when_every_record_in_it_is_superseded()
     {
         using var dir = new TempDirectory();
-        using (var log = TestLogs.Open(dir.Path, Keyed.Config))
+        var time = new ManualTimeProvider(1_000); // the batches' timestamps: the producer is not idle
+        using (var log = TestLogs.Open(dir.Path, Keyed.Config, time))
         {
             log.Append(TestBatches.WithProducer(Keyed.Batch(("a", "1"), ("b", "1")), Producer, 0, 0));     // 0-1
             var last = TestBatches.WithProducer(Keyed.Batch(("a", "2")), Producer, 0, 2);                   // 2: its producer's last
@@ -150,7 +173,7 @@ public class ProducerStateRetentionTests
         }
 
         // Rebuilt from the log alone, the producer's sequence is still known from the empty batch.
-        using var reopened = TestLogs.Open(dir.Path, Keyed.Config);
+        using var reopened = TestLogs.Open(dir.Path, Keyed.Config, time);
         Assert.Equal(3, reopened.ProducerStates.Get(Producer)!.NextSequence);
         Assert.Equal(5, reopened.Append(TestBatches.WithProducer(Keyed.Batch(("c", "1")), Producer, 0, 3)).BaseOffset);
     }
