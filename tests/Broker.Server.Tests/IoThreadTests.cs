@@ -8,6 +8,8 @@ using Broker.Protocol.Framing;
 using Broker.Protocol.Messages.ApiVersions;
 using Broker.Protocol.Messages.CreateTopics;
 using Broker.Protocol.Messages.DeleteTopics;
+using Broker.Protocol.Messages.FindCoordinator;
+using Broker.Protocol.Messages.InitProducerId;
 using Broker.Protocol.Messages.ListGroups;
 using Broker.Protocol.Messages.Metadata;
 using Broker.Protocol.Messages.Produce;
@@ -41,6 +43,8 @@ public sealed class IoThreadTests
         await client.SendAsync<ApiVersionsRequest, ApiVersionsResponse>(new ApiVersionsRequest());
         await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(new CreateTopicsRequest { Topics = Requests.CreateTopic("checked", 3).Topics, ValidateOnly = true });
         await client.SendAsync<ListGroupsRequest, ListGroupsResponse>(new ListGroupsRequest());
+        await client.SendAsync<InitProducerIdRequest, InitProducerIdResponse>(new InitProducerIdRequest());
+        await client.SendAsync<FindCoordinatorRequest, FindCoordinatorResponse>(new FindCoordinatorRequest { Key = "placed" });
         for (var i = 0; i < 10; i++)
         {
             await client.SendAsync<ApiVersionsRequest, ApiVersionsResponse>(new ApiVersionsRequest());
@@ -50,7 +54,11 @@ public sealed class IoThreadTests
         Assert.Contains((SocketThread, false), threads.Of("ApiVersions"));
         Assert.All(threads.Of("CreateTopics"), thread => Assert.True(thread.Pool));
         Assert.All(threads.Of("ListGroups"), thread => Assert.True(thread.Pool));
+        Assert.All(threads.Of("InitProducerId"), thread => Assert.True(thread.Pool)); // may write to the metadata log
+        Assert.All(threads.Of("FindCoordinator"), thread => Assert.True(thread.Pool)); // may create __consumer_offsets
         Assert.Single(threads.Of("CreateTopics"));
+        Assert.Single(threads.Of("InitProducerId"));
+        Assert.Single(threads.Of("FindCoordinator"));
     }
 
     [Fact]
@@ -141,6 +149,31 @@ public sealed class IoThreadTests
         var partition = Assert.Single(Assert.Single(frame.ReadBody<ProduceResponse>(0).Topics).Partitions);
         Assert.Equal(ErrorCode.None, partition.ErrorCode);
         Assert.Equal(2, partition.BaseOffset);
+    }
+
+    [Fact]
+    public async Task A_produce_waiting_for_a_busy_log_does_not_hold_back_the_answer_pipelined_before_it()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using var client = broker.Connect();
+        await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("held", 1));
+        var log = broker.Host.Runtime.Logs.GetLog(new TopicPartition("held", 0))!;
+        using var holder = LockHolder.Hold(log.WriterLock);
+
+        var pipelined = new ArrayBufferWriter<byte>();
+        FrameWriter.WriteRequest(pipelined, 201, "raw-test", 0, new ApiVersionsRequest());
+        FrameWriter.WriteRequest(pipelined, 202, "raw-test", 0, Requests.Produce("held", 0, Requests.Batch(2)));
+        await client.SendBytesAsync(pipelined.WrittenMemory);
+
+        using (var versions = await client.ReadFrameAsync().WaitAsync(AnswersWithin))
+        {
+            Assert.Equal(201, versions!.Value.CorrelationId);
+        }
+
+        Assert.True(holder.IsHolding, "the produce was not waiting for the log when the earlier answer came");
+        holder.Release();
+        using var produced = await client.ReadFrameAsync().WaitAsync(AnswersWithin) ?? throw new IOException("The server closed the connection.");
+        Assert.Equal(202, produced.CorrelationId);
     }
 
     [Fact]

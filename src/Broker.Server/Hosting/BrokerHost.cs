@@ -1,5 +1,6 @@
 using System.Net;
 using Broker.Core.Errors;
+using Broker.Core.Threading;
 using Broker.Server.Network;
 using Broker.Server.Handlers;
 using Broker.Server.Telemetry;
@@ -219,6 +220,12 @@ public sealed class BrokerHost : IAsyncDisposable
         app.MapGet("/health", (BrokerRuntime runtime) => runtime.Ready.IsCompletedSuccessfully
             ? Results.Json(new HealthReport("ok", runtime.Options.NodeId, runtime.Replicas.PartitionCount), HealthReportContext.Default.HealthReport)
             : Results.Json(new HealthReport("starting", runtime.Options.NodeId, 0), HealthReportContext.Default.HealthReport, statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/metrics", (PrometheusTextExporter exporter) => Results.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+        // A scrape formats a line per partition under the exporter's lock: off the socket I/O thread the HTTP listener
+        // shares with the broker's connections under inline scheduling.
+        app.MapGet("/metrics", async (PrometheusTextExporter exporter) =>
+        {
+            await new ThreadPoolHop();
+            return Results.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8");
+        });
     }
 }
