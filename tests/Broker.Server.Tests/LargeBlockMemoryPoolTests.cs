@@ -33,4 +33,25 @@ public sealed class LargeBlockMemoryPoolTests
         using var big = pool.Rent(LargeBlockMemoryPool.BlockSize + 1);
         Assert.True(big.Memory.Length > LargeBlockMemoryPool.BlockSize);
     }
+
+    [Fact]
+    public void The_pools_of_one_factory_keep_at_most_the_retained_blocks_between_them()
+    {
+        // Kestrel asks the factory for a pool per I/O queue and listener: the bound on pinned free memory is the
+        // factory's, not each pool's.
+        var factory = new LargeBlockMemoryPoolFactory();
+        var first = factory.Create();
+        using var second = factory.Create();
+        var blocks = Enumerable.Range(0, LargeBlockMemoryPool.RetainedBlocksMax)
+            .SelectMany(_ => new[] { first.Rent(), second.Rent() })
+            .ToList();
+
+        blocks.ForEach(block => block.Dispose());
+        Assert.Equal(LargeBlockMemoryPool.RetainedBlocksMax, factory.RetainedBlocks);
+
+        first.Dispose(); // a stopped transport's free blocks leave the budget
+        Assert.True(factory.RetainedBlocks < LargeBlockMemoryPool.RetainedBlocksMax);
+        using var reused = second.Rent();
+        Assert.Equal(LargeBlockMemoryPool.BlockSize, reused.Memory.Length);
+    }
 }

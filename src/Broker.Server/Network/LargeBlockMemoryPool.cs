@@ -9,19 +9,46 @@ namespace Broker.Server.Network;
 /// transport receives into one block at a time, so with 4 KiB blocks a 1 MiB produce request costs 256 receive
 /// calls and as many wake-ups of the connection loop; with 64 KiB blocks, 16. Fetch responses are written into
 /// fewer, larger segments for the same reason.
-/// <para>Freed blocks are kept for reuse up to <see cref="RetainedBlocksMax"/>; beyond that they go to the GC, so a
-/// burst does not pin memory for the life of the process.</para>
+/// <para>Freed blocks are kept for reuse up to <see cref="RetainedBlocksMax"/> in all the pools of one
+/// <see cref="RetainedBlocks"/> budget (Kestrel makes a pool per I/O queue and listener: one factory's pools share
+/// one); beyond that they go to the GC, so a burst does not pin memory for the life of the process.</para>
 /// </summary>
-internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
+internal sealed class LargeBlockMemoryPool(LargeBlockMemoryPool.RetainedBlocks budget) : MemoryPool<byte>
 {
     public const int BlockSize = 64 * 1024;
 
-    /// <summary>64 MiB of free blocks kept for reuse.</summary>
+    /// <summary>64 MiB of free blocks kept for reuse, per budget.</summary>
     public const int RetainedBlocksMax = 1024;
 
     private readonly ConcurrentQueue<Block> _free = new();
-    private int _freeCount;
     private bool _disposed;
+
+    /// <summary>A pool with a budget of its own.</summary>
+    public LargeBlockMemoryPool()
+        : this(new RetainedBlocks())
+    {
+    }
+
+    /// <summary>Free blocks kept across the pools sharing it.</summary>
+    public sealed class RetainedBlocks
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public bool TryTake()
+        {
+            if (Interlocked.Increment(ref _count) <= RetainedBlocksMax)
+            {
+                return true;
+            }
+
+            Interlocked.Decrement(ref _count);
+            return false;
+        }
+
+        public void Release(int blocks = 1) => Interlocked.Add(ref _count, -blocks);
+    }
 
     public override int MaxBufferSize => BlockSize;
 
@@ -35,7 +62,7 @@ internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
 
         if (_free.TryDequeue(out var block))
         {
-            Interlocked.Decrement(ref _freeCount);
+            budget.Release();
             block.Reuse();
             return block;
         }
@@ -46,18 +73,18 @@ internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
     protected override void Dispose(bool disposing)
     {
         _disposed = true;
-        _free.Clear();
+        while (_free.TryDequeue(out _))
+        {
+            budget.Release();
+        }
     }
 
     private void Return(Block block)
     {
-        if (_disposed || Interlocked.Increment(ref _freeCount) > RetainedBlocksMax)
+        if (!_disposed && budget.TryTake())
         {
-            Interlocked.Decrement(ref _freeCount);
-            return;
+            _free.Enqueue(block);
         }
-
-        _free.Enqueue(block);
     }
 
     private sealed class Block : IMemoryOwner<byte>
@@ -93,5 +120,10 @@ internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
 /// <summary>Hands Kestrel's transports the <see cref="LargeBlockMemoryPool"/>; registered in the broker's services.</summary>
 internal sealed class LargeBlockMemoryPoolFactory : IMemoryPoolFactory<byte>
 {
-    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new LargeBlockMemoryPool();
+    private readonly LargeBlockMemoryPool.RetainedBlocks _budget = new();
+
+    /// <summary>Free blocks kept by all the pools this factory made.</summary>
+    public int RetainedBlocks => _budget.Count;
+
+    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new LargeBlockMemoryPool(_budget);
 }
