@@ -50,6 +50,25 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task A_partition_whose_log_could_not_be_opened_is_tried_again_at_the_next_metadata_change()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using var client = broker.Connect();
+        // A file where the partition's directory goes: opening its log fails.
+        var blocker = Broker.Storage.LogFileNames.PartitionDirectory(broker.DataDir, new Broker.Core.TopicPartition("blocked", 0));
+        await File.WriteAllTextAsync(blocker, "in the way");
+        await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("blocked", 1));
+        var refused = await client.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("blocked", 0, Requests.Batch(1)));
+        Assert.NotEqual(ErrorCode.None, refused.Topics[0].Partitions[0].ErrorCode);
+
+        File.Delete(blocker);
+        await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("unrelated", 1));
+        var produced = await client.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("blocked", 0, Requests.Batch(1)));
+
+        Assert.Equal(ErrorCode.None, produced.Topics[0].Partitions[0].ErrorCode);
+    }
+
+    [Fact]
     public async Task An_idle_connection_is_closed_and_a_busy_one_is_not()
     {
         // A 2 s timeout against a request every 100 ms: a 20x margin, so a loaded machine does not close the busy one.

@@ -186,9 +186,10 @@ public sealed class ReplicaManager
         {
             var overrides = next.ConfigOf(ConfigResourceType.Topic, name);
             if (previous.Topics.TryGetValue(name, out var before) && ReferenceEquals(before, topic)
-                && ReferenceEquals(previous.ConfigOf(ConfigResourceType.Topic, name), overrides))
+                && ReferenceEquals(previous.ConfigOf(ConfigResourceType.Topic, name), overrides)
+                && HostsAll(name, topic))
             {
-                continue; // images share unchanged parts: nothing about this topic changed
+                continue; // images share unchanged parts: nothing about this topic changed (a log that failed to open is tried again)
             }
 
             var config = TopicConfigs.Apply(_defaults, overrides);
@@ -201,6 +202,19 @@ public sealed class ReplicaManager
                 }
             }
         }
+    }
+
+    private bool HostsAll(string name, TopicImage topic)
+    {
+        foreach (var registration in topic.Partitions)
+        {
+            if (registration.Replicas.Contains(_nodeId) && !_partitions.ContainsKey(new TopicPartition(name, registration.PartitionIndex)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void Host(TopicPartition tp, Guid topicId, PartitionRegistration registration, LogConfig config, int minInsync)
