@@ -148,6 +148,31 @@ public sealed class ProduceFetchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fetch_of_several_partitions_waits_for_data_on_any_and_returns_empty_after_its_max_wait()
+    {
+        using var client = _broker.Connect();
+        using var producer = _broker.Connect();
+        await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("pair", 2));
+        var both = Requests.Fetch("pair", 0, 0, maxWaitMs: 200, minBytes: 1);
+        both = new FetchRequest
+        {
+            MaxWaitMs = both.MaxWaitMs,
+            MinBytes = both.MinBytes,
+            MaxBytes = both.MaxBytes,
+            Topics = [new FetchRequestTopic { Name = "pair", Partitions = [both.Topics[0].Partitions[0], both.Topics[0].Partitions[0] with { PartitionIndex = 1 }] }],
+        };
+
+        var empty = await client.SendAsync<FetchRequest, FetchResponse>(both);
+        Assert.All(empty.Topics[0].Partitions, p => Assert.Equal(0, p.Records.Length));
+
+        var waiting = client.SendAsync<FetchRequest, FetchResponse>(new FetchRequest { MaxWaitMs = 30_000, MinBytes = 1, MaxBytes = both.MaxBytes, Topics = both.Topics });
+        await producer.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("pair", 1, Requests.Batch(2)));
+        var woken = await waiting.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(0, woken.Topics[0].Partitions[0].Records.Length);
+        Assert.NotEqual(0, woken.Topics[0].Partitions[1].Records.Length);
+    }
+
+    [Fact]
     public async Task A_large_first_batch_is_returned_whole_past_the_partition_limit()
     {
         using var client = _broker.Connect();

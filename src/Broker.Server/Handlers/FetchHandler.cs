@@ -52,16 +52,10 @@ internal sealed class FetchHandler
             }
 
             // The arrival task was taken before reading, so an append between the read and the wait still wakes us.
-            // WaitAsync's timer goes as soon as data arrives; a Task.Delay raced with WhenAny would live out the
-            // whole max wait, one timer per long poll answered early.
-            try
-            {
-                await dataArrival.WaitAsync(remaining, _runtime.Time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))
-            {
-                // The max wait is over, or the connection is closing: answer with what there is.
-            }
+            // WaitAsync's timer goes as soon as data arrives (a Task.Delay raced with WhenAny would live out the whole
+            // max wait). The max wait running out, or the connection closing, is no error: no exception is thrown
+            // for it, and the loop answers with what there is.
+            await dataArrival.WaitAsync(remaining, _runtime.Time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
