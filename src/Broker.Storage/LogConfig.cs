@@ -31,6 +31,11 @@ public sealed record LogConfig
     /// appends, while costing one fsync per partition per second.</summary>
     public const long FlushIntervalMsDefault = 1000;
 
+    /// <summary>Appended bytes after which a segment asks the OS to start writing them to disk (RocksDB's
+    /// bytes_per_sync): dirty pages then leave the cache in small steps as they arrive instead of in one burst at the
+    /// next fsync or kernel writeback, which on a loaded machine stalls every process for tens of milliseconds.</summary>
+    public const int WritebackBytesDefault = 1 << 20;
+
     /// <summary>Kafka's file.delete.delay.ms: how long a removed segment stays readable for in-flight reads.</summary>
     public const long FileDeleteDelayMsDefault = 60_000;
 
@@ -101,6 +106,10 @@ public sealed record LogConfig
     /// producer with no batch left in the log may stay silent before its state is dropped.</summary>
     public long ProducerIdExpirationMs { get; init; } = ProducerIdExpirationMsDefault;
 
+    /// <summary>A broker setting applied per log (no topic config): see <see cref="WritebackBytesDefault"/>; 0 leaves
+    /// writeback to the kernel's own schedule. Linux only: elsewhere nothing is asked of the OS.</summary>
+    public int WritebackBytes { get; init; } = WritebackBytesDefault;
+
     /// <summary>True when the log cleaner compacts this log.</summary>
     public bool Compacts => (CleanupPolicy & CleanupPolicy.Compact) != 0;
 
@@ -117,6 +126,7 @@ public sealed record LogConfig
         Require(IndexBytesMax >= IndexBytesMin, $"IndexBytesMax {IndexBytesMax} is below {IndexBytesMin}.");
         Require(RetentionMs >= Unlimited, $"RetentionMs {RetentionMs} must be -1 or at least 0.");
         Require(RetentionBytes >= Unlimited, $"RetentionBytes {RetentionBytes} must be -1 or at least 0.");
+        Require(WritebackBytes >= 0, $"WritebackBytes {WritebackBytes} must be 0 (off) or positive.");
         Require(MaxMessageBytes >= RecordBatchLayout.HeaderBytes, $"MaxMessageBytes {MaxMessageBytes} is below one batch header.");
         Require(FlushIntervalMs > 0, $"FlushIntervalMs {FlushIntervalMs} must be positive.");
         Require(FileDeleteDelayMs >= 0, $"FileDeleteDelayMs {FileDeleteDelayMs} must not be negative.");

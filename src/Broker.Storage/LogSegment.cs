@@ -30,6 +30,7 @@ internal sealed partial class LogSegment : IDisposable
     private int _size;
     private int _generation;
     private int _bytesSinceLastIndexEntry;
+    private int _writebackFrom;
     private long _maxTimestampMs = TimeIndex.NoTimestamp;
     private long _offsetOfMaxTimestamp;
     private long _firstBatchTimestampMs = NotLoaded;
@@ -43,6 +44,7 @@ internal sealed partial class LogSegment : IDisposable
         BaseOffset = baseOffset;
         Handle = log;
         _size = size;
+        _writebackFrom = size;
         _createdMs = createdMs;
         LogPath = LogFileNames.LogFile(directory, baseOffset) + suffix;
         _offsetIndex = new OffsetIndex(LogFileNames.IndexFile(directory, baseOffset) + suffix, baseOffset);
@@ -123,6 +125,19 @@ internal sealed partial class LogSegment : IDisposable
 
         Debug.Assert(offset == batches.Length, "batches must be whole");
         Volatile.Write(ref _size, position + batches.Length);
+        StartWritebackIfDue(position + batches.Length);
+    }
+
+    /// <summary>Hands every <see cref="LogConfig.WritebackBytes"/> of appends to the disk as they arrive (see there).</summary>
+    private void StartWritebackIfDue(int end)
+    {
+        var pending = end - _writebackFrom;
+        var step = _config.WritebackBytes;
+        if (step > 0 && pending >= step)
+        {
+            DurableFiles.StartWriteback(Handle, _writebackFrom, pending);
+            _writebackFrom = end;
+        }
     }
 
     /// <summary>Records one batch at <paramref name="position"/> in the indices (Kafka's rule: an entry once more
@@ -213,6 +228,7 @@ internal sealed partial class LogSegment : IDisposable
 
         Interlocked.Increment(ref _generation);
         Volatile.Write(ref _size, position);
+        _writebackFrom = Math.Min(_writebackFrom, position);
         RandomAccess.SetLength(Handle, position);
         NextOffset = Math.Min(offset, header.BaseOffset);
         _offsetIndex.TruncateTo(header.BaseOffset);
@@ -325,6 +341,7 @@ internal sealed partial class LogSegment : IDisposable
     {
         Interlocked.Increment(ref _generation);
         Volatile.Write(ref _size, size);
+        _writebackFrom = Math.Min(_writebackFrom, size);
         RandomAccess.SetLength(Handle, size);
     }
 

@@ -69,6 +69,7 @@ public class LogConfigTests
     [InlineData("MinCleanableDirtyRatio")]
     [InlineData("MinCleanableDirtyRatioNaN")]
     [InlineData("MinCompactionLagMs")]
+    [InlineData("WritebackBytes")]
     public void Validate_rejects_impossible_values(string property)
     {
         var config = property switch
@@ -88,6 +89,7 @@ public class LogConfigTests
             "MinCleanableDirtyRatio" => LogConfig.Default with { MinCleanableDirtyRatio = 1.5 },
             "MinCleanableDirtyRatioNaN" => LogConfig.Default with { MinCleanableDirtyRatio = double.NaN },
             "MinCompactionLagMs" => LogConfig.Default with { MinCompactionLagMs = -1 },
+            "WritebackBytes" => LogConfig.Default with { WritebackBytes = -1 },
             _ => LogConfig.Default with { FileDeleteDelayMs = -1 },
         };
         Assert.Equal(ErrorCode.InvalidConfig, Assert.Throws<BrokerException>(() => config.Validate()).Code);

@@ -63,6 +63,10 @@ public sealed class BrokerOptions
     /// partition's log is forgotten there (its next batch must start at sequence 0 again).</summary>
     public long ProducerIdExpirationMs { get; set; } = Broker.Storage.LogConfig.ProducerIdExpirationMsDefault;
 
+    /// <summary>Appended bytes of a segment after which the OS is asked to start writing them to disk, so dirty pages
+    /// leave the cache in small steps instead of one burst per fsync; 0 leaves it to the kernel (Linux only).</summary>
+    public int WritebackBytes { get; set; } = Broker.Storage.LogConfig.WritebackBytesDefault;
+
     /// <summary>Interval of the background retention, flush and checkpoint pass.</summary>
     public int MaintenanceIntervalMs { get; set; } = 1000;
 }
