@@ -102,4 +102,29 @@ internal static class CliOptions
         });
         return option;
     }
+
+    /// <summary>
+    /// Kafka's <c>--warmup-records</c> (KIP-1052) for the perf commands: the first N records are sent like the rest
+    /// but left out of the steady-state figures, since the JIT tiers the hot code up while they run. At least 0, and
+    /// below <paramref name="records"/>, so a run always has a steady state to report.
+    /// </summary>
+    public static Option<long> WarmupRecords(Option<long> records)
+    {
+        var option = AtLeast<long>("--warmup-records", 0,
+            "Records at the start of the run that are sent like the others but left out of the steady-state figures (Kafka's KIP-1052); "
+                + "the report shows the whole run and the steady state.",
+            0);
+        option.Validators.Add(result =>
+        {
+            // Only values typed on the command line; a missing or unparsable --num-records has its own error.
+            if (result.Tokens.Count == 1 && long.TryParse(result.Tokens[0].Value, CultureInfo.InvariantCulture, out var warmup)
+                && result.GetResult(records) is { Tokens: [var recordsToken] }
+                && long.TryParse(recordsToken.Value, CultureInfo.InvariantCulture, out var total)
+                && warmup >= total)
+            {
+                result.AddError($"--warmup-records must be less than --num-records ({warmup} >= {total}): a run needs records left to measure.");
+            }
+        });
+        return option;
+    }
 }

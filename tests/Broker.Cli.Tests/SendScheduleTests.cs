@@ -32,6 +32,20 @@ public sealed class SendScheduleTests
     }
 
     [Fact]
+    public void Intended_times_are_known_ahead_and_later_for_every_later_record()
+    {
+        var schedule = new SendSchedule(recordsPerSecond: 3); // a third of a second: not a whole number of ticks
+        var start = schedule.Start();
+        Assert.Equal(start, schedule.IntendedTime(0));
+        for (var i = 1; i < 1000; i++)
+        {
+            Assert.True(schedule.IntendedTime(i) > schedule.IntendedTime(i - 1), $"record {i} is not due after record {i - 1}");
+        }
+
+        Assert.Throws<InvalidOperationException>(() => new SendSchedule(recordsPerSecond: -1).IntendedTime(0));
+    }
+
+    [Fact]
     public void A_precise_sleep_lasts_at_least_what_was_asked()
     {
         var started = Stopwatch.GetTimestamp();

@@ -8,7 +8,8 @@ namespace Broker.Cli.Commands;
 
 /// <summary>
 /// <c>brokerctl perf e2e</c>: end-to-end latency (produce to consume) at a fixed rate, producer and consumer in this
-/// process. Latency runs from each record's intended send time, so a stalled sender cannot hide its backlog.
+/// process. Latency runs from each record's intended send time, so a stalled sender cannot hide its backlog. With
+/// <c>--warmup-records</c>, reported for the whole run and for its steady state.
 /// </summary>
 internal static class PerfE2eCommand
 {
@@ -19,17 +20,19 @@ internal static class PerfE2eCommand
     {
         var topic = new Option<string>("--topic") { Description = "The topic to use (must exist; nothing else should write to it during the run).", Required = true };
         var records = CliOptions.AtLeast<long>("--num-records", 1, "Records to send and receive.", required: true);
+        var warmupRecords = CliOptions.WarmupRecords(records);
         var recordSize = CliOptions.AtLeast<int>("--record-size", EndToEndProbe.TimestampBytes, "Value size in bytes (at least 8: the send time travels in the value).", required: true);
         var acks = CliOptions.Acks("--producer-acks", "1");
         var rate = CliOptions.AtLeast<double>("--rate", 1, "Records per second the producer sends.", PerfDefaults.EndToEndRate);
         var command = new Command("e2e", "Measures produce-to-consume latency at a fixed --rate: p50 to max, in microseconds.")
         {
-            topic, records, recordSize, acks, rate,
+            topic, records, warmupRecords, recordSize, acks, rate,
         };
         host.Bind(command, (context, parse) => RunAsync(
             context,
             parse.GetRequiredValue(topic),
             parse.GetValue(records),
+            parse.GetValue(warmupRecords),
             parse.GetValue(recordSize),
             parse.GetValue(rate),
             context.Configure(new ProducerOptions
@@ -40,7 +43,7 @@ internal static class PerfE2eCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(CommandContext context, string topic, long records, int recordSize, double rate, ProducerOptions producerOptions)
+    private static async Task<int> RunAsync(CommandContext context, string topic, long records, long warmupRecords, int recordSize, double rate, ProducerOptions producerOptions)
     {
         await using var consumer = new Consumer(context.Configure(new ConsumerOptions { AutoOffsetReset = AutoOffsetReset.Latest }));
         await using (var admin = context.CreateAdmin())
@@ -57,17 +60,19 @@ internal static class PerfE2eCommand
         }
 
         var schedule = new SendSchedule(rate);
-        await using var probe = new EndToEndProbe(topic, records, recordSize, schedule);
+        await using var probe = new EndToEndProbe(topic, records, warmupRecords, recordSize, schedule);
         await probe.WarmUpAsync(producerOptions, consumer, context.Cancellation);
         var started = schedule.Start();
         var produced = Task.Factory.StartNew(() => probe.ProduceAsync(context.Cancellation),
             context.Cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         var consumed = probe.ConsumeAsync(consumer, produced, DrainTimeout, context.Cancellation);
         await PerfProgress.TrackAsync(context, "perf e2e", records, () => probe.Received, Task.WhenAll(produced, consumed));
-        var elapsed = Stopwatch.GetElapsedTime(started);
+        var ended = Stopwatch.GetTimestamp();
 
         PerfReport.Print(context, $"perf e2e: {records} records of {recordSize} bytes at {rate} records/s through {topic}",
-            new PerfResult(probe.Received, probe.Received * recordSize, elapsed, probe.SendFailures, probe.Latency));
+            warmupRecords,
+            PhaseTally.Merge([probe.Warmup, probe.SteadyState]).ToResult(recordSize, Stopwatch.GetElapsedTime(started, ended)),
+            probe.SteadyState.ToResult(recordSize, Stopwatch.GetElapsedTime(probe.SteadyStartTicks, ended)));
         if (probe.SendFailures > 0)
         {
             throw new CliException($"{probe.SendFailures} of {records} records failed to send: {probe.FirstError}");

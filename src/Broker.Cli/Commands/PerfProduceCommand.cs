@@ -7,7 +7,8 @@ namespace Broker.Cli.Commands;
 
 /// <summary>
 /// <c>brokerctl perf produce</c>: Kafka's kafka-producer-perf-test with its option names. Throughput and the
-/// latency from each record's intended send time to its acknowledgement.
+/// latency from each record's intended send time to its acknowledgement; with <c>--warmup-records</c>, for the whole
+/// run and for its steady state.
 /// </summary>
 internal static class PerfProduceCommand
 {
@@ -15,6 +16,7 @@ internal static class PerfProduceCommand
     {
         var topic = new Option<string>("--topic") { Description = "The topic to write to (must exist).", Required = true };
         var records = CliOptions.AtLeast<long>("--num-records", 1, "Records to send in all.", required: true);
+        var warmupRecords = CliOptions.WarmupRecords(records);
         var recordSize = CliOptions.AtLeast<int>("--record-size", 0, "Value size of each record, in bytes (random letters; no key).", required: true);
         var throughput = new Option<double>("--throughput")
         {
@@ -28,11 +30,12 @@ internal static class PerfProduceCommand
         var producers = CliOptions.AtLeast<int>("--producers", 1, "Producer instances running in parallel, each sending its share of the records.", 1);
         var command = new Command("produce", "Sends records as fast as possible (or at --throughput) and reports records/s, MB/s and latency percentiles.")
         {
-            topic, records, recordSize, throughput, acks, batchSize, lingerMs, compression, producers,
+            topic, records, warmupRecords, recordSize, throughput, acks, batchSize, lingerMs, compression, producers,
         };
         host.Bind(command, (context, parse) => RunAsync(context, new Settings(
             parse.GetRequiredValue(topic),
             parse.GetValue(records),
+            parse.GetValue(warmupRecords),
             parse.GetValue(recordSize),
             parse.GetValue(throughput),
             parse.GetValue(producers),
@@ -59,9 +62,9 @@ internal static class PerfProduceCommand
         var schedule = new SendSchedule(settings.Throughput > 0 ? settings.Throughput / settings.Producers : -1);
         var workers = Enumerable.Range(0, settings.Producers).Select(i =>
         {
-            // Records and rate split evenly; the first producers take the remainder records.
-            var share = (settings.Records / settings.Producers) + (i < settings.Records % settings.Producers ? 1 : 0);
-            return new ProducePerfWorker(settings.CreateOptions(), settings.Topic, share, value, schedule);
+            // Records, warm-up records and rate split evenly; the first producers take the remainder records.
+            return new ProducePerfWorker(settings.CreateOptions(), settings.Topic,
+                EvenSplit.Share(settings.Records, settings.Producers, i), EvenSplit.Share(settings.WarmupRecords, settings.Producers, i), value, schedule);
         }).ToList();
         try
         {
@@ -71,8 +74,8 @@ internal static class PerfProduceCommand
             // Produce blocks while the buffer is full: each producer gets its own thread, off the thread pool.
             var work = Task.WhenAll(workers.Select(w =>
                 Task.Factory.StartNew(() => w.RunAsync(context.Cancellation), context.Cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()));
-            await PerfProgress.TrackAsync(context, "perf produce", settings.Records, () => workers.Sum(w => w.Acknowledged + w.Failed), work);
-            return Report(context, settings, workers, Stopwatch.GetElapsedTime(started));
+            await PerfProgress.TrackAsync(context, "perf produce", settings.Records, () => workers.Sum(w => w.Done), work);
+            return Report(context, settings, workers, started, Stopwatch.GetTimestamp());
         }
         finally
         {
@@ -83,22 +86,24 @@ internal static class PerfProduceCommand
         }
     }
 
-    private static int Report(CommandContext context, Settings settings, List<ProducePerfWorker> workers, TimeSpan elapsed)
+    private static int Report(CommandContext context, Settings settings, List<ProducePerfWorker> workers, long startedTicks, long endedTicks)
     {
-        var latency = new LatencyHistogram();
-        foreach (var worker in workers)
-        {
-            latency.Add(worker.Latency);
-        }
+        var wholeRun = PhaseTally.Merge(workers.SelectMany(w => new[] { w.Warmup, w.SteadyState }));
+        var steadyState = PhaseTally.Merge(workers.Select(w => w.SteadyState));
 
-        var acknowledged = workers.Sum(w => w.Acknowledged);
-        var failed = workers.Sum(w => w.Failed);
+        // The run's first steady-state record is the earliest of the producers' first ones.
+        var steadyStartTicks = workers.Min(w => w.SteadyStartTicks) ?? endedTicks;
         PerfReport.Print(context, $"perf produce: {settings.Records} records of {settings.RecordSize} bytes to {settings.Topic}",
-            new PerfResult(acknowledged, acknowledged * settings.RecordSize, elapsed, failed, latency));
+            settings.WarmupRecords,
+            wholeRun.ToResult(settings.RecordSize, Stopwatch.GetElapsedTime(startedTicks, endedTicks)),
+            steadyState.ToResult(settings.RecordSize, Stopwatch.GetElapsedTime(steadyStartTicks, endedTicks)));
+
+        // Warm-up records are left out of the steady-state figures, not out of the verdict: any failure fails the run.
+        var failed = wholeRun.Failed;
         return failed == 0
             ? ExitCodes.Success
             : throw new CliException($"{failed} of {settings.Records} records failed: {workers.Select(w => w.FirstError).FirstOrDefault(e => e is not null)}");
     }
 
-    private sealed record Settings(string Topic, long Records, int RecordSize, double Throughput, int Producers, Func<ProducerOptions> CreateOptions);
+    private sealed record Settings(string Topic, long Records, long WarmupRecords, int RecordSize, double Throughput, int Producers, Func<ProducerOptions> CreateOptions);
 }

@@ -11,10 +11,14 @@ internal sealed class DeliveryTimer
     public DeliveryTimer(ProducePerfWorker owner)
     {
         Callback = report => owner.Complete(this, report);
+        Tally = owner.SteadyState;
     }
 
     /// <summary>Stopwatch ticks at which the record was meant to be sent.</summary>
     public long IntendedTicks { get; set; }
+
+    /// <summary>Where the record's outcome counts: the warm-up or the steady state.</summary>
+    public PhaseTally Tally { get; set; }
 
     public Action<DeliveryReport> Callback { get; }
 }

@@ -9,9 +9,11 @@ namespace Broker.Cli.Perf;
 /// <summary>
 /// The two halves of <c>perf e2e</c> in one process, sharing one clock: a paced producer that writes each record's
 /// intended send time (Stopwatch ticks, little-endian) into the first 8 bytes of its value, and a consumer that
-/// subtracts it from the time it sees the record. Same process, same clock: no clock skew in the latency.
+/// subtracts it from the time it sees the record. Same process, same clock: no clock skew in the latency. The first
+/// <c>warmupRecords</c> count in <see cref="Warmup"/>, the rest in <see cref="SteadyState"/>; the consumer tells them
+/// apart by the send time they carry, so a warm-up record is no different on the wire.
 /// </summary>
-internal sealed class EndToEndProbe(string topic, long records, int recordSize, SendSchedule schedule) : IAsyncDisposable
+internal sealed class EndToEndProbe(string topic, long records, long warmupRecords, int recordSize, SendSchedule schedule) : IAsyncDisposable
 {
     public const int TimestampBytes = sizeof(long);
 
@@ -22,15 +24,23 @@ internal sealed class EndToEndProbe(string topic, long records, int recordSize, 
 
     private Producer? _producer;
     private bool _warmUpReceived;
-    private long _received;
-    private long _sendFailures;
     private string? _firstError;
 
-    public LatencyHistogram Latency { get; } = new();
+    /// <summary>The warm-up records: received ones with their latency, and those that failed to send.</summary>
+    public PhaseTally Warmup { get; } = new();
 
-    public long Received => Volatile.Read(ref _received);
+    /// <summary>The records after the warm-up: received ones with their latency, and those that failed to send.</summary>
+    public PhaseTally SteadyState { get; } = new();
 
-    public long SendFailures => Volatile.Read(ref _sendFailures);
+    public long Received => Warmup.Succeeded + SteadyState.Succeeded;
+
+    public long SendFailures => Warmup.Failed + SteadyState.Failed;
+
+    /// <summary>
+    /// The intended send time of the first steady-state record (record <c>warmupRecords</c>): where the steady state
+    /// starts, and the line between warm-up records (due before it) and the rest. Valid once the schedule started.
+    /// </summary>
+    public long SteadyStartTicks => schedule.IntendedTime(warmupRecords);
 
     public string? FirstError => Volatile.Read(ref _firstError);
 
@@ -63,7 +73,8 @@ internal sealed class EndToEndProbe(string topic, long records, int recordSize, 
         var producer = _producer ?? throw new InvalidOperationException("WarmUpAsync must complete before ProduceAsync.");
         var value = Payload.RandomLetters(recordSize);
         var message = new Message(null, value);
-        Action<DeliveryReport> onDelivery = OnDelivery;
+        Action<DeliveryReport> onWarmupDelivery = report => OnDelivery(Warmup, report);
+        Action<DeliveryReport> onSteadyDelivery = report => OnDelivery(SteadyState, report);
         for (long i = 0; i < records; i++)
         {
             if ((i & 1023) == 0)
@@ -73,7 +84,7 @@ internal sealed class EndToEndProbe(string topic, long records, int recordSize, 
 
             // The producer copies the value before Produce returns, so the buffer is rewritten for each record.
             BinaryPrimitives.WriteInt64LittleEndian(value, schedule.WaitForTurn(i));
-            producer.Produce(topic, message, onDelivery);
+            producer.Produce(topic, message, i < warmupRecords ? onWarmupDelivery : onSteadyDelivery);
         }
 
         await producer.FlushAsync(cancellationToken);
@@ -125,15 +136,20 @@ internal sealed class EndToEndProbe(string topic, long records, int recordSize, 
             return;
         }
 
-        Latency.RecordSince(intended);
-        Volatile.Write(ref _received, _received + 1);
+        (IsWarmup(intended) ? Warmup : SteadyState).Succeed(intended);
     }
 
-    private void OnDelivery(DeliveryReport report)
+    /// <summary>
+    /// Whether a record that carries <paramref name="intendedTicks"/> is a warm-up record: due before the first
+    /// steady-state record. Intended times grow with the record number (<see cref="SendSchedule.IntendedTime"/>).
+    /// </summary>
+    internal bool IsWarmup(long intendedTicks) => intendedTicks < SteadyStartTicks;
+
+    private void OnDelivery(PhaseTally tally, DeliveryReport report)
     {
         if (!report.IsSuccess)
         {
-            Interlocked.Increment(ref _sendFailures);
+            tally.Fail();
             Interlocked.CompareExchange(ref _firstError, report.ErrorMessage ?? report.Error.ToString(), null);
         }
     }

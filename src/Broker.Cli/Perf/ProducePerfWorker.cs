@@ -5,35 +5,44 @@ namespace Broker.Cli.Perf;
 
 /// <summary>
 /// One producer instance of <c>perf produce</c>: sends its share of the records on its own thread, paced by a
-/// <see cref="SendSchedule"/>, and records each record's latency from intended send to acknowledgement.
+/// <see cref="SendSchedule"/>, and records each record's latency from intended send to acknowledgement: its first
+/// <c>warmupRecords</c> in <see cref="Warmup"/>, the rest in <see cref="SteadyState"/>.
 /// </summary>
 internal sealed class ProducePerfWorker : IAsyncDisposable
 {
     private readonly ProducerOptions _options;
     private readonly string _topic;
     private readonly long _records;
+    private readonly long _warmupRecords;
     private readonly byte[] _value;
     private readonly SendSchedule _schedule;
     private readonly ConcurrentQueue<DeliveryTimer> _idleTimers = new();
-    private long _acknowledged;
-    private long _failed;
     private string? _firstError;
     private Producer? _producer;
 
-    public ProducePerfWorker(ProducerOptions options, string topic, long records, byte[] value, SendSchedule schedule)
+    public ProducePerfWorker(ProducerOptions options, string topic, long records, long warmupRecords, byte[] value, SendSchedule schedule)
     {
         _options = options;
         _topic = topic;
         _records = records;
+        _warmupRecords = warmupRecords;
         _value = value;
         _schedule = schedule;
     }
 
-    public LatencyHistogram Latency { get; } = new();
+    public PhaseTally Warmup { get; } = new();
 
-    public long Acknowledged => Volatile.Read(ref _acknowledged);
+    public PhaseTally SteadyState { get; } = new();
 
-    public long Failed => Volatile.Read(ref _failed);
+    /// <summary>Records whose outcome is known, both phases.</summary>
+    public long Done => Warmup.Done + SteadyState.Done;
+
+    /// <summary>
+    /// When this producer's first steady-state record was due (throttled), or was handed to the producer
+    /// (unthrottled), in Stopwatch ticks: where its steady state starts. Null until then, and when every record of
+    /// this producer is a warm-up record. Read it once <see cref="RunAsync"/> has completed.
+    /// </summary>
+    public long? SteadyStartTicks { get; private set; }
 
     public string? FirstError => Volatile.Read(ref _firstError);
 
@@ -67,7 +76,13 @@ internal sealed class ProducePerfWorker : IAsyncDisposable
                 timer = new DeliveryTimer(this); // grows to the records in flight, then recycles
             }
 
+            if (i == _warmupRecords)
+            {
+                SteadyStartTicks = intended;
+            }
+
             timer.IntendedTicks = intended;
+            timer.Tally = i < _warmupRecords ? Warmup : SteadyState;
             producer.Produce(_topic, message, timer.Callback);
         }
 
@@ -86,12 +101,11 @@ internal sealed class ProducePerfWorker : IAsyncDisposable
     {
         if (report.IsSuccess)
         {
-            Latency.RecordSince(timer.IntendedTicks);
-            Interlocked.Increment(ref _acknowledged);
+            timer.Tally.Succeed(timer.IntendedTicks);
         }
         else
         {
-            Interlocked.Increment(ref _failed);
+            timer.Tally.Fail();
             Interlocked.CompareExchange(ref _firstError, report.ErrorMessage ?? report.Error.ToString(), null);
         }
 

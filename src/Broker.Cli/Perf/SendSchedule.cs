@@ -36,6 +36,16 @@ internal sealed class SendSchedule
     /// <summary>Sets record 0's intended time to now (after warm-up) and returns it. Call before any sender starts.</summary>
     public long Start() => _startTicks = Stopwatch.GetTimestamp();
 
+    /// <summary>
+    /// Record <paramref name="index"/>'s intended send time (ticks), what <see cref="WaitForTurn"/> returns for it,
+    /// known before it is sent: perf e2e's consumer tells warm-up records from the rest by it. Later records have
+    /// later times, as long as a record is at least one tick apart (any rate below Stopwatch.Frequency). Throttled
+    /// schedules only: unthrottled, a record's time is only known when it is sent.
+    /// </summary>
+    public long IntendedTime(long index) => IsThrottled
+        ? _startTicks + (long)(index * _ticksPerRecord)
+        : throw new InvalidOperationException("An unthrottled schedule has no intended send times.");
+
     /// <summary>Waits until record <paramref name="index"/> is due and returns its intended send time (ticks).</summary>
     public long WaitForTurn(long index)
     {
@@ -44,7 +54,7 @@ internal sealed class SendSchedule
             return Stopwatch.GetTimestamp();
         }
 
-        var intended = _startTicks + (long)(index * _ticksPerRecord);
+        var intended = IntendedTime(index);
         while (true)
         {
             var ahead = intended - Stopwatch.GetTimestamp();
