@@ -44,7 +44,7 @@ internal sealed partial class LogSegment : IDisposable
         BaseOffset = baseOffset;
         Handle = log;
         _size = size;
-        _writebackFrom = size;
+        _writebackFrom = size & ~(Environment.SystemPageSize - 1);
         _createdMs = createdMs;
         LogPath = LogFileNames.LogFile(directory, baseOffset) + suffix;
         _offsetIndex = new OffsetIndex(LogFileNames.IndexFile(directory, baseOffset) + suffix, baseOffset);
@@ -128,15 +128,18 @@ internal sealed partial class LogSegment : IDisposable
         StartWritebackIfDue(position + batches.Length);
     }
 
-    /// <summary>Hands every <see cref="LogConfig.WritebackBytes"/> of appends to the disk as they arrive (see there).</summary>
+    /// <summary>Hands every <see cref="LogConfig.WritebackBytes"/> of appends to the disk as they arrive (see there).
+    /// Only whole pages: the next append writes into the last, partly filled page, which must not be under writeback
+    /// then (a device that needs stable pages would make that append wait for the disk).</summary>
     private void StartWritebackIfDue(int end)
     {
-        var pending = end - _writebackFrom;
+        var wholePages = end & ~(Environment.SystemPageSize - 1);
+        var pending = wholePages - _writebackFrom;
         var step = _config.WritebackBytes;
         if (step > 0 && pending >= step)
         {
             DurableFiles.StartWriteback(Handle, _writebackFrom, pending);
-            _writebackFrom = end;
+            _writebackFrom = wholePages;
         }
     }
 
