@@ -74,40 +74,6 @@ internal static partial class DurableFiles
         }
     }
 
-    /// <summary>Asks Linux to start writing the dirty pages of a byte range to disk without waiting for it
-    /// (sync_file_range with SYNC_FILE_RANGE_WRITE): durability still comes only from fsync, which then finds little
-    /// left to write. Best effort: elsewhere, or on a failure (the next fsync reports real I/O errors), nothing happens.</summary>
-    public static void StartWriteback(SafeHandle file, long offset, long count)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
-        var added = false;
-        try
-        {
-            file.DangerousAddRef(ref added);
-            _ = SyncFileRange((int)file.DangerousGetHandle(), offset, count, SyncFileRangeWrite);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Closed by a concurrent delete: nothing left to write.
-        }
-        finally
-        {
-            if (added)
-            {
-                file.DangerousRelease();
-            }
-        }
-    }
-
-    private const uint SyncFileRangeWrite = 2;
-
-    [LibraryImport("libc", EntryPoint = "sync_file_range")]
-    private static partial int SyncFileRange(int fd, long offset, long count, uint flags);
-
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
 

@@ -36,6 +36,9 @@ public sealed record LogConfig
     /// next fsync or kernel writeback, which on a loaded machine stalls every process for tens of milliseconds.</summary>
     public const int WritebackBytesDefault = 1 << 20;
 
+    /// <summary>One x86 page: a smaller step would still make one call per page.</summary>
+    public const int WritebackBytesMin = 4096;
+
     /// <summary>Kafka's file.delete.delay.ms: how long a removed segment stays readable for in-flight reads.</summary>
     public const long FileDeleteDelayMsDefault = 60_000;
 
@@ -126,7 +129,7 @@ public sealed record LogConfig
         Require(IndexBytesMax >= IndexBytesMin, $"IndexBytesMax {IndexBytesMax} is below {IndexBytesMin}.");
         Require(RetentionMs >= Unlimited, $"RetentionMs {RetentionMs} must be -1 or at least 0.");
         Require(RetentionBytes >= Unlimited, $"RetentionBytes {RetentionBytes} must be -1 or at least 0.");
-        Require(WritebackBytes >= 0, $"WritebackBytes {WritebackBytes} must be 0 (off) or positive.");
+        Require(WritebackBytes == 0 || WritebackBytes >= WritebackBytesMin, $"WritebackBytes {WritebackBytes} must be 0 (off) or at least {WritebackBytesMin}.");
         Require(MaxMessageBytes >= RecordBatchLayout.HeaderBytes, $"MaxMessageBytes {MaxMessageBytes} is below one batch header.");
         Require(FlushIntervalMs > 0, $"FlushIntervalMs {FlushIntervalMs} must be positive.");
         Require(FileDeleteDelayMs >= 0, $"FileDeleteDelayMs {FileDeleteDelayMs} must not be negative.");

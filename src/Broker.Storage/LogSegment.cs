@@ -22,6 +22,8 @@ internal sealed partial class LogSegment : IDisposable
 {
     private const long NotLoaded = long.MinValue;
 
+    private static readonly int PageBytes = Environment.SystemPageSize;
+
     private readonly Lock _indexLoadLock = new();
     private readonly OffsetIndex _offsetIndex;
     private readonly TimeIndex _timeIndex;
@@ -44,7 +46,7 @@ internal sealed partial class LogSegment : IDisposable
         BaseOffset = baseOffset;
         Handle = log;
         _size = size;
-        _writebackFrom = size & ~(Environment.SystemPageSize - 1);
+        _writebackFrom = WholePages(size);
         _createdMs = createdMs;
         LogPath = LogFileNames.LogFile(directory, baseOffset) + suffix;
         _offsetIndex = new OffsetIndex(LogFileNames.IndexFile(directory, baseOffset) + suffix, baseOffset);
@@ -97,6 +99,9 @@ internal sealed partial class LogSegment : IDisposable
 
     internal OffsetIndex OffsetIndex => _offsetIndex;
 
+    /// <summary>Where the next early writeback starts: a page boundary at or below <see cref="Size"/>.</summary>
+    internal int WritebackMark => _writebackFrom;
+
     internal TimeIndex TimeIndex => _timeIndex;
 
     /// <summary>Writes whole, already validated batches at the end of the log (one positional write), then indexes
@@ -133,15 +138,17 @@ internal sealed partial class LogSegment : IDisposable
     /// then (a device that needs stable pages would make that append wait for the disk).</summary>
     private void StartWritebackIfDue(int end)
     {
-        var wholePages = end & ~(Environment.SystemPageSize - 1);
+        var wholePages = WholePages(end);
         var pending = wholePages - _writebackFrom;
         var step = _config.WritebackBytes;
         if (step > 0 && pending >= step)
         {
-            DurableFiles.StartWriteback(Handle, _writebackFrom, pending);
+            EarlyWriteback.Start(Handle, _writebackFrom, pending);
             _writebackFrom = wholePages;
         }
     }
+
+    private static int WholePages(int position) => position & ~(PageBytes - 1);
 
     /// <summary>Records one batch at <paramref name="position"/> in the indices (Kafka's rule: an entry once more
     /// than indexIntervalBytes were appended since the last one).</summary>
@@ -231,7 +238,7 @@ internal sealed partial class LogSegment : IDisposable
 
         Interlocked.Increment(ref _generation);
         Volatile.Write(ref _size, position);
-        _writebackFrom = Math.Min(_writebackFrom, position);
+        _writebackFrom = Math.Min(_writebackFrom, WholePages(position));
         RandomAccess.SetLength(Handle, position);
         NextOffset = Math.Min(offset, header.BaseOffset);
         _offsetIndex.TruncateTo(header.BaseOffset);
@@ -344,7 +351,7 @@ internal sealed partial class LogSegment : IDisposable
     {
         Interlocked.Increment(ref _generation);
         Volatile.Write(ref _size, size);
-        _writebackFrom = Math.Min(_writebackFrom, size);
+        _writebackFrom = Math.Min(_writebackFrom, WholePages(size));
         RandomAccess.SetLength(Handle, size);
     }
 

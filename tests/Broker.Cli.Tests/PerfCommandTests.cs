@@ -62,12 +62,12 @@ public sealed class PerfCommandTests(BrokerFixture broker) : IClassFixture<Broke
     {
         Assert.Equal(0, (await broker.RunAsync("topic", "create", "perf-warm", "--partitions", "2")).ExitCode);
 
-        // 5,001 of 20,000 among 3 producers: the shares of records (6,667/6,667/6,666) and of warm-up records
-        // (1,667/1,667/1,667) both have remainders.
+        // 5,000 of 20,000 among 3 producers: the shares of records (6,667/6,667/6,666) and of warm-up records
+        // (1,667/1,667/1,666) both have remainders.
         var produced = await broker.RunAsync("-o", "json", "perf", "produce", "--topic", "perf-warm", "--num-records", $"{Records}",
-            "--warmup-records", "5001", "--record-size", "100", "--producers", "3");
-        var (steadyState, wholeRun) = AssertSaneWarmupResult(produced, Records, 5001);
-        Assert.Equal((Records - 5001) * 100L, steadyState.GetProperty("bytes").GetInt64());
+            "--warmup-records", "5000", "--record-size", "100", "--producers", "3");
+        var (steadyState, wholeRun) = AssertSaneWarmupResult(produced, Records, 5000);
+        Assert.Equal((Records - 5000) * 100L, steadyState.GetProperty("bytes").GetInt64());
         Assert.Equal(Records * 100L, wholeRun.GetProperty("bytes").GetInt64());
 
         var paced = await broker.RunAsync("-o", "json", "perf", "produce", "--topic", "perf-warm", "--num-records", "4000",

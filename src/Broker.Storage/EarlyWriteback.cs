@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace Broker.Storage;
+
+/// <summary>
+/// Asks Linux to start writing byte ranges of segment files to disk without anyone waiting for it
+/// (<c>sync_file_range(SYNC_FILE_RANGE_WRITE)</c>, see <see cref="LogConfig.WritebackBytes"/>). The call can sleep in
+/// the kernel (a full block queue, a journal commit), so appenders only queue the range and one background thread
+/// makes the calls: an append never waits for the disk because of it. Best effort: it is no durability step (only
+/// fsync moves a log's recovery point, and reports I/O errors), elsewhere than on Linux nothing happens, and after a
+/// call that cannot be made at all (no such libc entry) it turns itself off.
+/// </summary>
+internal static partial class EarlyWriteback
+{
+    private const uint SyncFileRangeWrite = 2;
+
+    private static readonly BlockingCollection<Range> Pending = new(new ConcurrentQueue<Range>());
+    private static int _workerStarted;
+    private static volatile bool _unavailable;
+    private static long _completed;
+
+    /// <summary>Ranges handed to the kernel (or dropped because their file had closed) so far; for tests.</summary>
+    internal static long Completed => Interlocked.Read(ref _completed);
+
+    /// <summary>Queues <paramref name="count"/> bytes of <paramref name="file"/> from <paramref name="offset"/>; the
+    /// file stays open for the call even if its segment is deleted meanwhile.</summary>
+    public static void Start(SafeHandle file, long offset, long count)
+    {
+        if (!OperatingSystem.IsLinux() || _unavailable || count <= 0)
+        {
+            return;
+        }
+
+        var added = false;
+        try
+        {
+            file.DangerousAddRef(ref added);
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // deleted and closed: nothing left to write
+        }
+
+        if (Interlocked.Exchange(ref _workerStarted, 1) == 0)
+        {
+            new Thread(Run) { IsBackground = true, Name = "Log writeback" }.Start();
+        }
+
+        Pending.Add(new Range(file, offset, count));
+    }
+
+    private static void Run()
+    {
+        foreach (var range in Pending.GetConsumingEnumerable())
+        {
+            try
+            {
+                if (!_unavailable)
+                {
+                    // A failure here (EIO, a file system without the call) is left to the next fsync to report.
+                    _ = SyncFileRange((int)range.File.DangerousGetHandle(), range.Offset, range.Count, SyncFileRangeWrite);
+                }
+            }
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException or MarshalDirectiveException)
+            {
+                _unavailable = true;
+            }
+            finally
+            {
+                range.File.DangerousRelease();
+                Interlocked.Increment(ref _completed);
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "sync_file_range")]
+    private static partial int SyncFileRange(int fd, long offset, long count, uint flags);
+
+    private readonly record struct Range(SafeHandle File, long Offset, long Count);
+}
