@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Broker.Cli.Perf;
+using Broker.Client;
+using Broker.Core.Errors;
 
 namespace Broker.Cli.Tests;
 
@@ -83,6 +85,26 @@ public sealed class WarmupRecordsTests
         Assert.Equal(200, result.Bytes);
         Assert.Equal(0, result.Errors);
         Assert.Equal(1, result.RecordsPerSecond);
+    }
+
+    [Fact]
+    public void Producers_phases_merge_into_one_run_with_the_first_error_kept()
+    {
+        var first = new PerfPhases(warmupRecords: 2);
+        var second = new PerfPhases(warmupRecords: 1);
+        Assert.Same(first.Warmup, first.For(1));
+        Assert.Same(first.SteadyState, first.For(2));
+        first.For(0).Succeed(Stopwatch.GetTimestamp());
+        first.For(5).Succeed(Stopwatch.GetTimestamp());
+        second.Fail(second.For(0), new DeliveryReport("t", 0, -1, -1, ErrorCode.MessageTooLarge, "too large"));
+        second.Fail(second.For(3), new DeliveryReport("t", 0, -1, -1, ErrorCode.RequestTimedOut, "later"));
+
+        var run = PerfPhases.Merge([first, second]);
+        Assert.Equal(3, run.WarmupRecords);
+        Assert.Equal((1, 1), (run.Warmup.Succeeded, run.Warmup.Failed));
+        Assert.Equal((1, 1), (run.SteadyState.Succeeded, run.SteadyState.Failed));
+        Assert.Equal((2, 2), (run.WholeRun().Succeeded, run.WholeRun().Failed));
+        Assert.Equal("too large", run.FirstError);
     }
 
     private static IEnumerable<long> LongRange(long count)

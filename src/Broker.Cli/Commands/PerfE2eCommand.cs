@@ -70,12 +70,10 @@ internal static class PerfE2eCommand
         var ended = Stopwatch.GetTimestamp();
 
         PerfReport.Print(context, $"perf e2e: {records} records of {recordSize} bytes at {rate} records/s through {topic}",
-            warmupRecords,
-            PhaseTally.Merge([probe.Warmup, probe.SteadyState]).ToResult(recordSize, Stopwatch.GetElapsedTime(started, ended)),
-            probe.SteadyState.ToResult(recordSize, Stopwatch.GetElapsedTime(probe.SteadyStartTicks, ended)));
-        if (probe.SendFailures > 0)
+            probe.Phases, recordSize, Stopwatch.GetElapsedTime(started, ended), Stopwatch.GetElapsedTime(probe.SteadyStartTicks, ended));
+        if (probe.Phases.Failed > 0)
         {
-            throw new CliException($"{probe.SendFailures} of {records} records failed to send: {probe.FirstError}");
+            throw new CliException($"{probe.Phases.Failed} of {records} records failed to send: {probe.Phases.FirstError}");
         }
 
         return probe.Received >= records

@@ -74,7 +74,7 @@ internal static class PerfProduceCommand
             // Produce blocks while the buffer is full: each producer gets its own thread, off the thread pool.
             var work = Task.WhenAll(workers.Select(w =>
                 Task.Factory.StartNew(() => w.RunAsync(context.Cancellation), context.Cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()));
-            await PerfProgress.TrackAsync(context, "perf produce", settings.Records, () => workers.Sum(w => w.Done), work);
+            await PerfProgress.TrackAsync(context, "perf produce", settings.Records, () => workers.Sum(w => w.Phases.Done), work);
             return Report(context, settings, workers, started, Stopwatch.GetTimestamp());
         }
         finally
@@ -88,21 +88,17 @@ internal static class PerfProduceCommand
 
     private static int Report(CommandContext context, Settings settings, List<ProducePerfWorker> workers, long startedTicks, long endedTicks)
     {
-        var wholeRun = PhaseTally.Merge(workers.SelectMany(w => new[] { w.Warmup, w.SteadyState }));
-        var steadyState = PhaseTally.Merge(workers.Select(w => w.SteadyState));
+        var phases = PerfPhases.Merge([.. workers.Select(w => w.Phases)]);
 
         // The run's first steady-state record is the earliest of the producers' first ones.
         var steadyStartTicks = workers.Min(w => w.SteadyStartTicks) ?? endedTicks;
         PerfReport.Print(context, $"perf produce: {settings.Records} records of {settings.RecordSize} bytes to {settings.Topic}",
-            settings.WarmupRecords,
-            wholeRun.ToResult(settings.RecordSize, Stopwatch.GetElapsedTime(startedTicks, endedTicks)),
-            steadyState.ToResult(settings.RecordSize, Stopwatch.GetElapsedTime(steadyStartTicks, endedTicks)));
+            phases, settings.RecordSize, Stopwatch.GetElapsedTime(startedTicks, endedTicks), Stopwatch.GetElapsedTime(steadyStartTicks, endedTicks));
 
         // Warm-up records are left out of the steady-state figures, not out of the verdict: any failure fails the run.
-        var failed = wholeRun.Failed;
-        return failed == 0
+        return phases.Failed == 0
             ? ExitCodes.Success
-            : throw new CliException($"{failed} of {settings.Records} records failed: {workers.Select(w => w.FirstError).FirstOrDefault(e => e is not null)}");
+            : throw new CliException($"{phases.Failed} of {settings.Records} records failed: {phases.FirstError}");
     }
 
     private sealed record Settings(string Topic, long Records, long WarmupRecords, int RecordSize, double Throughput, int Producers, Func<ProducerOptions> CreateOptions);

@@ -11,7 +11,7 @@ internal sealed class DeliveryTimer
     public DeliveryTimer(ProducePerfWorker owner)
     {
         Callback = report => owner.Complete(this, report);
-        Tally = owner.SteadyState;
+        Tally = owner.Phases.SteadyState;
     }
 
     /// <summary>Stopwatch ticks at which the record was meant to be sent.</summary>

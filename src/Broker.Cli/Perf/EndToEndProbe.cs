@@ -10,7 +10,7 @@ namespace Broker.Cli.Perf;
 /// The two halves of <c>perf e2e</c> in one process, sharing one clock: a paced producer that writes each record's
 /// intended send time (Stopwatch ticks, little-endian) into the first 8 bytes of its value, and a consumer that
 /// subtracts it from the time it sees the record. Same process, same clock: no clock skew in the latency. The first
-/// <c>warmupRecords</c> count in <see cref="Warmup"/>, the rest in <see cref="SteadyState"/>; the consumer tells them
+/// <c>warmupRecords</c> count in the warm-up, the rest in the steady state (<see cref="Phases"/>); the consumer tells them
 /// apart by the send time they carry, so a warm-up record is no different on the wire.
 /// </summary>
 internal sealed class EndToEndProbe(string topic, long records, long warmupRecords, int recordSize, SendSchedule schedule) : IAsyncDisposable
@@ -24,25 +24,17 @@ internal sealed class EndToEndProbe(string topic, long records, long warmupRecor
 
     private Producer? _producer;
     private bool _warmUpReceived;
-    private string? _firstError;
 
-    /// <summary>The warm-up records: received ones with their latency, and those that failed to send.</summary>
-    public PhaseTally Warmup { get; } = new();
+    /// <summary>Per phase: the records received with their latency, and those that failed to send.</summary>
+    public PerfPhases Phases { get; } = new(warmupRecords);
 
-    /// <summary>The records after the warm-up: received ones with their latency, and those that failed to send.</summary>
-    public PhaseTally SteadyState { get; } = new();
-
-    public long Received => Warmup.Succeeded + SteadyState.Succeeded;
-
-    public long SendFailures => Warmup.Failed + SteadyState.Failed;
+    public long Received => Phases.Succeeded;
 
     /// <summary>
     /// The intended send time of the first steady-state record (record <c>warmupRecords</c>): where the steady state
     /// starts, and the line between warm-up records (due before it) and the rest. Valid once the schedule started.
     /// </summary>
     public long SteadyStartTicks => schedule.IntendedTime(warmupRecords);
-
-    public string? FirstError => Volatile.Read(ref _firstError);
 
     /// <summary>
     /// Sends one record through the whole path and waits until the consumer sees it, outside the measurement: the
@@ -73,8 +65,8 @@ internal sealed class EndToEndProbe(string topic, long records, long warmupRecor
         var producer = _producer ?? throw new InvalidOperationException("WarmUpAsync must complete before ProduceAsync.");
         var value = Payload.RandomLetters(recordSize);
         var message = new Message(null, value);
-        Action<DeliveryReport> onWarmupDelivery = report => OnDelivery(Warmup, report);
-        Action<DeliveryReport> onSteadyDelivery = report => OnDelivery(SteadyState, report);
+        Action<DeliveryReport> onWarmupDelivery = report => OnDelivery(Phases.Warmup, report);
+        Action<DeliveryReport> onSteadyDelivery = report => OnDelivery(Phases.SteadyState, report);
         for (long i = 0; i < records; i++)
         {
             if ((i & 1023) == 0)
@@ -136,7 +128,7 @@ internal sealed class EndToEndProbe(string topic, long records, long warmupRecor
             return;
         }
 
-        (IsWarmup(intended) ? Warmup : SteadyState).Succeed(intended);
+        (IsWarmup(intended) ? Phases.Warmup : Phases.SteadyState).Succeed(intended);
     }
 
     /// <summary>
@@ -149,8 +141,7 @@ internal sealed class EndToEndProbe(string topic, long records, long warmupRecor
     {
         if (!report.IsSuccess)
         {
-            tally.Fail();
-            Interlocked.CompareExchange(ref _firstError, report.ErrorMessage ?? report.Error.ToString(), null);
+            Phases.Fail(tally, report);
         }
     }
 }

@@ -27,6 +27,9 @@ internal static class PerfReport
     /// (<paramref name="warmupRecords"/> 0) the whole run is the steady state, printed exactly as
     /// <see cref="Print(CommandContext, string, PerfResult)"/> does.
     /// </summary>
+    public static void Print(CommandContext context, string title, PerfPhases phases, int recordSize, TimeSpan wholeRun, TimeSpan steadyState) =>
+        Print(context, title, phases.WarmupRecords, phases.WholeRun().ToResult(recordSize, wholeRun), phases.SteadyState.ToResult(recordSize, steadyState));
+
     public static void Print(CommandContext context, string title, long warmupRecords, PerfResult wholeRun, PerfResult steadyState)
     {
         if (warmupRecords == 0)

@@ -6,18 +6,16 @@ namespace Broker.Cli.Perf;
 /// <summary>
 /// One producer instance of <c>perf produce</c>: sends its share of the records on its own thread, paced by a
 /// <see cref="SendSchedule"/>, and records each record's latency from intended send to acknowledgement: its first
-/// <c>warmupRecords</c> in <see cref="Warmup"/>, the rest in <see cref="SteadyState"/>.
+/// <c>warmupRecords</c> in the warm-up, the rest in the steady state (<see cref="Phases"/>).
 /// </summary>
 internal sealed class ProducePerfWorker : IAsyncDisposable
 {
     private readonly ProducerOptions _options;
     private readonly string _topic;
     private readonly long _records;
-    private readonly long _warmupRecords;
     private readonly byte[] _value;
     private readonly SendSchedule _schedule;
     private readonly ConcurrentQueue<DeliveryTimer> _idleTimers = new();
-    private string? _firstError;
     private Producer? _producer;
 
     public ProducePerfWorker(ProducerOptions options, string topic, long records, long warmupRecords, byte[] value, SendSchedule schedule)
@@ -25,17 +23,12 @@ internal sealed class ProducePerfWorker : IAsyncDisposable
         _options = options;
         _topic = topic;
         _records = records;
-        _warmupRecords = warmupRecords;
+        Phases = new PerfPhases(warmupRecords);
         _value = value;
         _schedule = schedule;
     }
 
-    public PhaseTally Warmup { get; } = new();
-
-    public PhaseTally SteadyState { get; } = new();
-
-    /// <summary>Records whose outcome is known, both phases.</summary>
-    public long Done => Warmup.Done + SteadyState.Done;
+    public PerfPhases Phases { get; }
 
     /// <summary>
     /// When this producer's first steady-state record was due (throttled), or was handed to the producer
@@ -43,8 +36,6 @@ internal sealed class ProducePerfWorker : IAsyncDisposable
     /// this producer is a warm-up record. Read it once <see cref="RunAsync"/> has completed.
     /// </summary>
     public long? SteadyStartTicks { get; private set; }
-
-    public string? FirstError => Volatile.Read(ref _firstError);
 
     /// <summary>
     /// Opens the producer and sends one record outside the measurement: the connection, the metadata lookup and the
@@ -76,13 +67,13 @@ internal sealed class ProducePerfWorker : IAsyncDisposable
                 timer = new DeliveryTimer(this); // grows to the records in flight, then recycles
             }
 
-            if (i == _warmupRecords)
+            if (i == Phases.WarmupRecords)
             {
                 SteadyStartTicks = intended;
             }
 
             timer.IntendedTicks = intended;
-            timer.Tally = i < _warmupRecords ? Warmup : SteadyState;
+            timer.Tally = Phases.For(i);
             producer.Produce(_topic, message, timer.Callback);
         }
 
@@ -105,8 +96,7 @@ internal sealed class ProducePerfWorker : IAsyncDisposable
         }
         else
         {
-            timer.Tally.Fail();
-            Interlocked.CompareExchange(ref _firstError, report.ErrorMessage ?? report.Error.ToString(), null);
+            Phases.Fail(timer.Tally, report);
         }
 
         _idleTimers.Enqueue(timer);
