@@ -25,6 +25,28 @@ public class AccumulatorTests
         var drained = Assert.Single(Assert.Single(pass.ByLeader).Value);
         Assert.Equal(3, Assert.Single(drained.Batches).RecordCount);
         Assert.NotNull(queue.Open);
+        Assert.Equal(TimeSpan.FromSeconds(1), pass.NextDue); // the batch left open still has its linger deadline
+    }
+
+    [Fact]
+    public void With_no_linger_the_batch_opened_by_the_record_that_filled_the_last_one_goes_with_it()
+    {
+        // Regression: it stayed open until it was full as well, so at low rates every record waited for a whole
+        // batch's worth of later ones (perf e2e at 2,000 records/s: p50 4.7 ms instead of under 1 ms).
+        using var accumulator = Accumulator(batchSize: 1024, linger: TimeSpan.Zero);
+        var queue = accumulator.Topic("t").For(0);
+        var message = new Message(null, new byte[300]);
+        for (var i = 0; i < 4; i++)
+        {
+            accumulator.Append(queue, message, 0, null, 300, out _);
+        }
+
+        var pass = new DrainPass();
+        accumulator.Drain(Leaders("t", 1), everything: false, pass);
+
+        var drained = Assert.Single(Assert.Single(pass.ByLeader).Value);
+        Assert.Equal([3, 1], drained.Batches.Select(b => b.RecordCount));
+        Assert.Null(queue.Open);
     }
 
     [Fact]
@@ -41,6 +63,26 @@ public class AccumulatorTests
         _time.Advance(TimeSpan.FromMilliseconds(5));
         accumulator.Drain(Leaders("t", 1), everything: false, pass);
         Assert.Single(pass.ByLeader);
+    }
+
+    [Fact]
+    public void Keyless_records_move_on_when_their_batch_lingered_out_but_not_when_a_flush_took_it()
+    {
+        using var accumulator = Accumulator(batchSize: 16 * 1024, linger: TimeSpan.FromMilliseconds(5));
+        var topic = accumulator.Topic("t");
+        var pass = new DrainPass();
+        topic.StickyPartition = 0;
+        accumulator.Append(topic.For(0), new Message(null, [1]), 0, null, 40, out _);
+
+        accumulator.Drain(Leaders("t", 1), everything: true, pass);
+        Assert.Single(pass.ByLeader);
+        Assert.Equal(0, topic.StickyPartition);
+
+        accumulator.Append(topic.For(0), new Message(null, [1]), 0, null, 40, out _);
+        _time.Advance(TimeSpan.FromMilliseconds(5));
+        accumulator.Drain(Leaders("t", 1), everything: false, pass);
+        Assert.Single(pass.ByLeader);
+        Assert.Equal(-1, topic.StickyPartition);
     }
 
     [Fact]

@@ -175,7 +175,7 @@ internal sealed class RecordAccumulator : IDisposable
         }
     }
 
-    /// <returns>True when a lingering open batch was sealed and taken.</returns>
+    /// <returns>True when an open batch whose linger had ended was sealed and taken.</returns>
     private bool DrainPartition(PartitionQueue queue, ClusterSnapshot metadata, bool everything, long now, DrainPass pass, ProducerIdentity? identity, bool sendable)
     {
         lock (queue.Lock)
@@ -193,7 +193,8 @@ internal sealed class RecordAccumulator : IDisposable
             }
 
             var open = queue.Open;
-            var openDue = open is not null && (everything || _time.GetElapsedTime(open.CreatedTimestamp, now) >= _options.Linger);
+            var lingered = open is not null && _time.GetElapsedTime(open.CreatedTimestamp, now) >= _options.Linger;
+            var openDue = open is not null && (everything || lingered);
             if (queue.Sealed.Count == 0 && !openDue)
             {
                 if (open is not null)
@@ -212,8 +213,10 @@ internal sealed class RecordAccumulator : IDisposable
             }
 
             pass.RequestBytes.TryGetValue(endpoint, out var requestBytes);
-            if (openDue && queue.Sealed.Count == 0)
+            if (openDue)
             {
+                // Behind sealed batches too: with Linger 0 the record that fills a batch opens the next one, and that
+                // batch must go with it. Left open, it waited until it filled up as well, and so did every later one.
                 open!.Seal();
                 queue.Sealed.Enqueue(open);
                 queue.Open = null;
@@ -235,6 +238,10 @@ internal sealed class RecordAccumulator : IDisposable
             {
                 queue.WaitingToSend = true; // the window is full: an answer wakes the sender
             }
+            else if (queue.Open is { } lingering)
+            {
+                pass.Due(_options.Linger - _time.GetElapsedTime(lingering.CreatedTimestamp, now)); // its linger ends later
+            }
 
             pass.RequestBytes[endpoint] = requestBytes + taken.Bytes;
             if (!pass.ByLeader.TryGetValue(endpoint, out var list))
@@ -243,7 +250,7 @@ internal sealed class RecordAccumulator : IDisposable
             }
 
             list.Add(taken);
-            return openDue && queue.Open is null;
+            return lingered; // not when a flush took it: records appended meanwhile stay on their partition
         }
     }
 
