@@ -275,13 +275,10 @@ public sealed class Producer : IAsyncDisposable
 
     private bool TryDescribeCached(string topic, out TopicDescription description)
     {
+        // No age check here, per record: the sender's every pass (at least ten a second) refreshes metadata past
+        // MetadataMaxAge, and a lock and a clock read per record cost 2% of 1 KiB perf produce.
         if (_metadata.Current.Topics.TryGetValue(topic, out var known) && known.Error == ErrorCode.None && known.PartitionCount > 0)
         {
-            if (_metadata.NeedsRefresh)
-            {
-                _metadata.RefreshInBackground();
-            }
-
             description = known;
             return true;
         }
