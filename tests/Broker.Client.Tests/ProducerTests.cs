@@ -84,6 +84,28 @@ public class ProducerTests
     }
 
     [Fact]
+    public async Task Metadata_older_than_MetadataMaxAge_is_refreshed_while_producing()
+    {
+        // New partitions and moved leaders are found this way without an error to report them.
+        await using var cluster = new FakeCluster();
+        cluster.CreateTopic("t", 1);
+        var options = TestOptions.Producer(cluster);
+        options.MetadataMaxAge = TimeSpan.FromMilliseconds(100);
+        await using var producer = new Producer(options);
+        await producer.ProduceAsync("t", new Message(null, [1]));
+        var before = cluster.RequestCount(ApiKey.Metadata);
+
+        var deadline = DateTime.UtcNow + TestOptions.Wait;
+        while (cluster.RequestCount(ApiKey.Metadata) == before && DateTime.UtcNow < deadline)
+        {
+            producer.Produce("t", new Message(null, [2]));
+            await Task.Delay(20);
+        }
+
+        Assert.True(cluster.RequestCount(ApiKey.Metadata) > before, "no Metadata request after MetadataMaxAge");
+    }
+
+    [Fact]
     public async Task NotLeaderOrFollower_refreshes_metadata_and_the_retry_reaches_the_new_leader()
     {
         await using var cluster = new FakeCluster(brokers: 2);
