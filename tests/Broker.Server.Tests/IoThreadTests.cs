@@ -8,6 +8,7 @@ using Broker.Protocol.Framing;
 using Broker.Protocol.Messages.ApiVersions;
 using Broker.Protocol.Messages.CreateTopics;
 using Broker.Protocol.Messages.DeleteTopics;
+using Broker.Protocol.Messages.Fetch;
 using Broker.Protocol.Messages.FindCoordinator;
 using Broker.Protocol.Messages.InitProducerId;
 using Broker.Protocol.Messages.ListGroups;
@@ -74,6 +75,30 @@ public sealed class IoThreadTests
 
         Assert.Equal(10, threads.Of("ApiVersions").Count);
         Assert.All(threads.Of("ApiVersions"), thread => Assert.True(thread.Pool));
+    }
+
+    [Fact]
+    public async Task A_waiting_fetch_is_answered_on_the_socket_thread_of_the_produce_that_wakes_it()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using var threads = new RequestThreads(broker);
+        using var consumer = broker.Connect();
+        using var producer = broker.Connect();
+        await producer.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("tail", 1));
+        for (var round = 1; round <= 3; round++)
+        {
+            var waiting = consumer.SendAsync<FetchRequest, FetchResponse>(Requests.Fetch("tail", 0, round - 1, maxWaitMs: 30_000, minBytes: 1));
+            await Task.Delay(100);
+            Assert.False(waiting.IsCompleted);
+            await producer.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("tail", 0, Requests.Batch(1)));
+            var fetched = await waiting.WaitAsync(AnswersWithin);
+            Assert.Single(Requests.Records(fetched.Topics[0].Partitions[0]));
+        }
+
+        // The append woke each fetch where it ran, with no hop to a pool thread (DataSignal): the fetches finished
+        // on an I/O thread. (Before the change they all finished on the pool.)
+        Assert.Equal(3, threads.Of("Fetch").Count);
+        Assert.All(threads.Of("Fetch"), thread => Assert.Equal((SocketThread, false), thread));
     }
 
     [Fact]

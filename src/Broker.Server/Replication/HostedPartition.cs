@@ -31,9 +31,11 @@ internal sealed class HostedPartition
 
     /// <summary>
     /// Moves the high watermark up to <paramref name="candidate"/> (clamped to the LEO by the log), never down:
-    /// concurrent appenders finish in any order, and the last to arrive may hold the smallest candidate.
+    /// concurrent appenders finish in any order, and the last to arrive may hold the smallest candidate. Waiting
+    /// fetches are woken on the calling thread when <paramref name="answerFetchesHere"/> (a request handler's thread,
+    /// see <see cref="DataSignal"/>), otherwise on the thread pool.
     /// </summary>
-    public void AdvanceHighWatermark(long candidate)
+    public void AdvanceHighWatermark(long candidate, bool answerFetchesHere)
     {
         lock (_highWatermarkLock)
         {
@@ -43,6 +45,13 @@ internal sealed class HostedPartition
             }
         }
 
-        Signal.Notify();
+        if (answerFetchesHere)
+        {
+            Signal.NotifyHere();
+        }
+        else
+        {
+            Signal.Notify();
+        }
     }
 }

@@ -85,7 +85,7 @@ public sealed class ReplicaManager
         {
             var log = partition.Log;
             var result = await log.AppendAsLeaderAsync(records, role.LeaderEpoch, cancellationToken);
-            partition.AdvanceHighWatermark(log.Config.Flush == FlushPolicy.Always ? log.FlushedOffset : result.NextOffset);
+            partition.AdvanceHighWatermark(log.Config.Flush == FlushPolicy.Always ? log.FlushedOffset : result.NextOffset, answerFetchesHere: true);
             return new AppendOutcome(ErrorCode.None, null, result.BaseOffset, result.LogAppendTimeMs, log.LogStartOffset);
         }
         catch (BrokerException e)
@@ -235,7 +235,7 @@ public sealed class ReplicaManager
             {
                 // Alone in the ISR: everything in the log (flushed, under flush=always) is committed. After a restart this
                 // restores a HW the checkpoint may have recorded low.
-                partition.AdvanceHighWatermark(config.Flush == FlushPolicy.Always ? log.FlushedOffset : log.LogEndOffset);
+                partition.AdvanceHighWatermark(config.Flush == FlushPolicy.Always ? log.FlushedOffset : log.LogEndOffset, answerFetchesHere: false);
             }
         }
         catch (BrokerException e)
