@@ -149,6 +149,7 @@ public sealed partial class PartitionLog
         Volatile.Write(ref _segments, _segments.Append(segment));
         _directoryDirty = true;
         TakeProducerSnapshotLocked(baseOffset, durable: false);
+        DeleteUnreachableProducerSnapshotsLocked();
         return segment;
     }
 

@@ -3,8 +3,9 @@ namespace Broker.Storage;
 /// <summary>
 /// The idempotent producers' state of the partition (<see cref="ProducerStateTable"/>) across the log's life: loaded
 /// at open (<see cref="ProducerStateLoader"/>), snapshotted at each roll and at close
-/// (<see cref="ProducerSnapshotFile"/>), rebuilt after a truncation, cleared by a full truncation, and expired by the
-/// maintenance pass. Everything here runs under the writer lock.
+/// (<see cref="ProducerSnapshotFile"/>; each roll also deletes the snapshots no rebuild needs any more), rebuilt after
+/// a truncation, cleared by a full truncation, and expired by the maintenance pass. Everything here runs under the
+/// writer lock.
 /// </summary>
 public sealed partial class PartitionLog
 {
@@ -46,6 +47,30 @@ public sealed partial class PartitionLog
         catch (Core.Errors.BrokerException)
         {
             // Disk full or an I/O error: recovery does without this snapshot.
+        }
+    }
+
+    /// <summary>
+    /// After a roll: deletes the snapshots no rebuild will start from, keeping every one above the lower of two offsets
+    /// and the newest at or below it. The recovery point (<see cref="FlushedOffset"/>): a crash loses nothing below
+    /// it, so recovery rebuilds for a log end at or above it. The base offset of the segment before the active one: a
+    /// follower's truncation almost always cuts into the last two segments (Kafka keeps their snapshots for the same
+    /// reason); a deeper one scans from an older snapshot or the log start instead, which is slower but as correct.
+    /// Without this a log whose start never moves, a compacted one above all, kept one snapshot per roll forever:
+    /// retention deletes only those below the log start. With it there are two plus one per roll since the last flush.
+    /// A snapshot that cannot be deleted now is deleted by a later roll.
+    /// </summary>
+    private void DeleteUnreachableProducerSnapshotsLocked()
+    {
+        var segments = _segments;
+        var lowestLogEnd = Math.Min(_flushedOffset, segments[segments.Count - 2].BaseOffset);
+        try
+        {
+            ProducerSnapshots.DeleteUnreachable(Directory, lowestLogEnd);
+        }
+        catch (Exception e) when (StorageErrors.IsIoFailure(e))
+        {
+            // Left for the next roll: see above.
         }
     }
 

@@ -47,5 +47,18 @@ internal static class ProducerSnapshots
         }
     }
 
+    /// <summary>Deletes the snapshots older than the newest one at or below <paramref name="lowestLogEnd"/>: a rebuild
+    /// for a log ending at or above it starts from that one or a later one (<see cref="ProducerStateLoader"/>), so
+    /// nothing would read the older ones again.</summary>
+    public static void DeleteUnreachable(string directory, long lowestLogEnd)
+    {
+        var offsets = List(directory);
+        var kept = offsets.FindLastIndex(offset => offset <= lowestLogEnd);
+        for (var i = 0; i < kept; i++)
+        {
+            File.Delete(LogFileNames.ProducerSnapshotPath(directory, offsets[i]));
+        }
+    }
+
     public static void DeleteAll(string directory) => DeleteAbove(directory, -1);
 }

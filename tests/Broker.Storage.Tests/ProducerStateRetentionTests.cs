@@ -147,6 +147,62 @@ public class ProducerStateRetentionTests
     }
 
     [Fact]
+    public void A_compacted_log_keeps_the_snapshots_of_its_last_two_segments_however_often_it_rolls()
+    {
+        // Compaction never moves the log start, so the retention rule above never deletes a snapshot of such a log.
+        using var dir = new TempDirectory();
+        var time = new ManualTimeProvider(NowMs);
+        using (var log = TestLogs.Open(dir.Path, Keyed.Config, time))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                log.Append(TestBatches.WithProducer(Keyed.Batch(NowMs, CompressionType.None, ("k", $"{i}")), Producer, 0, i)); // offset i
+                log.Flush(); // the background flusher: the recovery point follows the log end
+                log.Roll(); // a snapshot at i + 1
+                log.UpdateHighWatermark(log.LogEndOffset);
+                log.Compact(log.LogEndOffset);
+            }
+
+            Assert.Equal([19L, 20L], SnapshotOffsets(dir.Path));
+        }
+
+        using var reopened = TestLogs.Open(dir.Path, Keyed.Config, time);
+        Assert.True(reopened.Append(TestBatches.WithProducer(Keyed.Batch(NowMs, CompressionType.None, ("k", "19")), Producer, 0, 19)).IsDuplicate);
+    }
+
+    [Fact]
+    public void A_roll_keeps_every_snapshot_a_crash_recovery_may_start_from()
+    {
+        using var dir = new TempDirectory();
+        var log = TestLogs.Open(dir.Path);
+        for (var i = 0; i < 6; i++)
+        {
+            log.Append(TestBatches.Idempotent(Producer, 0, i, recordCount: 1)); // offset i
+            if (i == 2)
+            {
+                log.Flush(); // the recovery point: 3
+            }
+
+            log.Roll(); // a snapshot at i + 1
+        }
+
+        // A crash loses at most what lies above the recovery point: recovery starts from the newest snapshot at or
+        // below the recovered end, which is at least 3. The older ones are never read again.
+        Assert.Equal([3L, 4L, 5L, 6L], SnapshotOffsets(dir.Path));
+        log.Abandon();
+        foreach (var baseOffset in new long[] { 3, 4, 5, 6 })
+        {
+            File.Delete(LogFileNames.LogFile(dir.Path, baseOffset)); // never flushed: lost with the power
+        }
+
+        using var reopened = TestLogs.Open(dir.Path, clean: false, recoveryPoint: 3);
+        Assert.Equal(3, reopened.LogEndOffset);
+        Assert.False(reopened.Segments[0].OffsetIndex.IsOpen); // the snapshot at 3 was read, no segment scanned
+        Assert.True(reopened.Append(TestBatches.Idempotent(Producer, 0, 2, recordCount: 1)).IsDuplicate);
+        Assert.Equal(3, reopened.Append(TestBatches.Idempotent(Producer, 0, 3, recordCount: 1)).BaseOffset);
+    }
+
+    [Fact]
     public void Compaction_keeps_each_producers_last_batch_even_when_every_record_in_it_is_superseded()
     {
         using var dir = new TempDirectory();
@@ -177,4 +233,9 @@ public class ProducerStateRetentionTests
         Assert.Equal(3, reopened.ProducerStates.Get(Producer)!.NextSequence);
         Assert.Equal(5, reopened.Append(TestBatches.WithProducer(Keyed.Batch(("c", "1")), Producer, 0, 3)).BaseOffset);
     }
+
+    private static List<long> SnapshotOffsets(string directory) =>
+        [.. Directory.GetFiles(directory, "*" + LogFileNames.ProducerSnapshotSuffix)
+            .Select(path => long.Parse(Path.GetFileNameWithoutExtension(path), System.Globalization.CultureInfo.InvariantCulture))
+            .Order()];
 }
