@@ -96,6 +96,7 @@ public sealed partial class PartitionLog
                 throw new BrokerException(ErrorCode.OffsetOutOfRange, $"{TopicPartition}: replicated batches start at {first}, below the log end {_logEndOffset}.");
             }
 
+            var producers = ProducersLocked();
             var maxTimestamp = TimeIndex.NoTimestamp;
             for (var position = 0; position < batches.Length;)
             {
@@ -108,7 +109,7 @@ public sealed partial class PartitionLog
             for (var position = 0; position < batches.Length;)
             {
                 var header = RecordBatchHeader.Read(batches[position..]);
-                _producers.ApplyFromLog(header);
+                producers.ApplyFromLog(header);
                 if (header.PartitionLeaderEpoch > LeaderEpochs.LatestEpoch)
                 {
                     LeaderEpochs.Assign(header.PartitionLeaderEpoch, header.BaseOffset);
@@ -168,8 +169,11 @@ public sealed partial class PartitionLog
     private AppendResult AppendAsLeaderLocked(Span<byte> batches, int leaderEpoch, LogConfig config, int recordCount, ProducerBatchSpan producer)
     {
         ThrowIfClosed();
+        // Every append, idempotent or not, waits for a stale state's rebuild: the log end must not move past a
+        // truncation whose state is not rebuilt (its snapshots beyond the new end may not be deleted yet).
+        var producers = ProducersLocked();
         var nowMs = NowMs();
-        if (producer.IsIdempotent && _producers.CheckSequence(producer, out var originalOffset, out var originalTimestamp))
+        if (producer.IsIdempotent && producers.CheckSequence(producer, out var originalOffset, out var originalTimestamp))
         {
             var appendTime = config.MessageTimestampType == TimestampType.LogAppendTime ? originalTimestamp : TimeIndex.NoTimestamp;
             return new AppendResult(originalOffset, originalOffset + producer.RecordCount - 1, appendTime, recordCount, IsDuplicate: true);
@@ -198,7 +202,7 @@ public sealed partial class PartitionLog
         AppendLocked(batches, baseOffset, next - 1, maxTimestamp, nowMs);
         if (producer.IsIdempotent)
         {
-            _producers.Record(producer, baseOffset, next - 1, maxTimestamp);
+            producers.Record(producer, baseOffset, next - 1, maxTimestamp);
         }
 
         if (leaderEpoch > LeaderEpochs.LatestEpoch)

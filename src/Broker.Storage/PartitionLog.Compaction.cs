@@ -56,8 +56,12 @@ public sealed partial class PartitionLog
             var config = _config;
             var end = Math.Min(upperBoundOffset, segments.Active.BaseOffset);
             var lagLimitMs = NowMs() - config.MinCompactionLagMs;
+            // Without every producer's last offset the cleaner could drop the batch a rebuild of its state needs: while
+            // a truncation's rebuild keeps failing, nothing is cleaned.
+            var producers = ProducersOrNullLocked();
             var count = 0;
-            while (count < segments.Count - 1
+            while (producers is not null
+                   && count < segments.Count - 1
                    && segments[count + 1].BaseOffset <= end
                    && segments[count].Size > 0
                    && (config.MinCompactionLagMs == 0 || segments[count].LargestTimestampMs <= lagLimitMs))
@@ -80,7 +84,7 @@ public sealed partial class PartitionLog
                 }
             }
 
-            return new CompactionPlan(segments, count, firstDirty, cleanableEnd, _truncations, clean, dirty, _producers.LastOffsets());
+            return new CompactionPlan(segments, count, firstDirty, cleanableEnd, _truncations, clean, dirty, producers?.LastOffsets() ?? System.Collections.Frozen.FrozenDictionary<long, long>.Empty);
         }
     }
 

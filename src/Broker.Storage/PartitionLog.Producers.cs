@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Broker.Storage;
 
 /// <summary>
@@ -6,23 +8,41 @@ namespace Broker.Storage;
 /// (<see cref="ProducerSnapshotFile"/>; each roll also deletes the snapshots no rebuild needs any more), rebuilt after
 /// a truncation, cleared by a full truncation, and expired by the maintenance pass. Everything here runs under the
 /// writer lock.
+/// <para>A truncation whose rebuild fails (an I/O error re-reading the segments) cannot be undone, since the data is
+/// already cut, and it must not leave the old table in use: that table remembers appends the log no longer has, so the
+/// retry of a truncated batch would be answered as a duplicate at an offset that holds nothing (the record lost) and
+/// later batches checked against sequences and epochs the log does not hold. Nor may it leave an empty one: a retry
+/// of records still in the log would be written twice. So the table is marked stale and nothing reads or snapshots it
+/// until a rebuild succeeds: appends rebuild it first and fail with StorageError, which a producer retries, while they
+/// cannot. That is what a Kafka user sees when a broker's disk fails (Kafka takes the whole log directory offline):
+/// retriable errors, never a record lost to a false duplicate or written twice.</para>
 /// </summary>
 public sealed partial class PartitionLog
 {
-    /// <summary>Idempotent producers this partition remembers.</summary>
+    /// <summary>Idempotent producers this partition remembers. Throws StorageError when a truncation left the state
+    /// stale and it still cannot be rebuilt.</summary>
     public int ProducerCount
     {
         get
         {
             lock (_writeLock)
             {
-                return _producers.Count;
+                return ProducersLocked().Count;
             }
         }
     }
 
     /// <summary>The table itself, for tests; callers outside the lock must not touch it while appends run.</summary>
-    internal ProducerStateTable ProducerStates => _producers;
+    internal ProducerStateTable ProducerStates
+    {
+        get
+        {
+            lock (_writeLock)
+            {
+                return ProducersLocked();
+            }
+        }
+    }
 
     /// <summary>Drops producers idle for <see cref="LogConfig.ProducerIdExpirationMs"/> (run by the maintenance pass;
     /// see <see cref="ProducerStateTable.RemoveExpired"/>). Returns how many went.</summary>
@@ -31,7 +51,37 @@ public sealed partial class PartitionLog
         lock (_writeLock)
         {
             ThrowIfClosed();
-            return _producers.RemoveExpired(NowMs(), _logStartOffset, _config.ProducerIdExpirationMs, _config.Compacts);
+            // A stale state that still cannot be rebuilt has nothing to expire: the rebuild that succeeds expires too.
+            var producers = ProducersOrNullLocked();
+            return producers?.RemoveExpired(NowMs(), _logStartOffset, _config.ProducerIdExpirationMs, _config.Compacts) ?? 0;
+        }
+    }
+
+    /// <summary>The table, first rebuilt for the log end if a truncation left it stale (see the type's
+    /// remarks).</summary>
+    /// <exception cref="Core.Errors.BrokerException">StorageError: the rebuild failed again; the state stays
+    /// stale.</exception>
+    private ProducerStateTable ProducersLocked()
+    {
+        if (_producerStateStale)
+        {
+            RebuildProducerStateLocked(_logEndOffset);
+        }
+
+        return _producers;
+    }
+
+    /// <summary><see cref="ProducersLocked"/> for the maintenance paths, which leave a failing rebuild to later
+    /// appends and ticks: null when it fails.</summary>
+    private ProducerStateTable? ProducersOrNullLocked()
+    {
+        try
+        {
+            return ProducersLocked();
+        }
+        catch (Core.Errors.BrokerException)
+        {
+            return null;
         }
     }
 
@@ -40,6 +90,12 @@ public sealed partial class PartitionLog
     /// failure: the next roll or close writes another, and a start without one scans the log instead.</summary>
     private void TakeProducerSnapshotLocked(long offset, bool durable)
     {
+        if (_producerStateStale)
+        {
+            // It would make the next start believe the stale table; without it the start rebuilds from the log.
+            return;
+        }
+
         try
         {
             ProducerSnapshotFile.Write(LogFileNames.ProducerSnapshotPath(Directory, offset), _producers, durable);
@@ -75,14 +131,31 @@ public sealed partial class PartitionLog
     }
 
     /// <summary>After a truncation to <paramref name="logEndOffset"/>: snapshots beyond it are deleted and the state is
-    /// rebuilt from the newest snapshot below it and the batches that remain after that snapshot.</summary>
-    private void RebuildProducerStateLocked(long logEndOffset) =>
-        _producers = ProducerStateLoader.Load(Directory, _segments, _logStartOffset, logEndOffset, NowMs(), _config);
+    /// rebuilt from the newest snapshot below it and the batches that remain after that snapshot. On failure the state
+    /// stays stale (the caller marked it so before it cut the log).</summary>
+    /// <exception cref="Core.Errors.BrokerException">StorageError: an I/O error while reading snapshots or
+    /// segments.</exception>
+    private void RebuildProducerStateLocked(long logEndOffset)
+    {
+        Debug.Assert(_producerStateStale, "a rebuild replaces a table the caller marked stale");
+        try
+        {
+            _producers = ProducerStateLoader.Load(Directory, _segments, _logStartOffset, logEndOffset, NowMs(), _config);
+        }
+        catch (Exception e) when (StorageErrors.IsIoFailure(e))
+        {
+            throw StorageErrors.Wrap(e, $"rebuilding the producer state of {TopicPartition} for the log end {logEndOffset} after a truncation (its appends fail until this succeeds)");
+        }
 
-    /// <summary>After a full truncation nothing of any producer is left.</summary>
+        _producerStateStale = false;
+    }
+
+    /// <summary>After a full truncation nothing of any producer is left, whatever an earlier failed rebuild
+    /// left.</summary>
     private void ClearProducerStateLocked()
     {
         _producers = new ProducerStateTable();
+        _producerStateStale = false;
         ProducerSnapshots.DeleteAll(Directory);
     }
 }

@@ -177,6 +177,9 @@ public sealed partial class PartitionLog
             return;
         }
 
+        // From here the table may describe removed batches until the rebuild below succeeds.
+        _producerStateStale = true;
+
         // Readers first see the lower LEO, then the shorter list, then the cut segment (with a new generation).
         lock (_offsetsLock)
         {

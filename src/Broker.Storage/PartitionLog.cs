@@ -37,6 +37,11 @@ public sealed partial class PartitionLog : IDisposable
     private LogSegments _segments;
     private LogConfig _config;
     private ProducerStateTable _producers;
+
+    /// <summary>Set while <see cref="_producers"/> may describe batches a truncation removed: from the moment a
+    /// truncation changes the log until its rebuild succeeds (see PartitionLog.Producers.cs).</summary>
+    private bool _producerStateStale;
+
     private long _logEndOffset;
     private long _logStartOffset;
     private long _highWatermark;

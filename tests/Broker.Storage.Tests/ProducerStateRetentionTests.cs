@@ -56,6 +56,47 @@ public class ProducerStateRetentionTests
     }
 
     [Fact]
+    public void Appends_after_a_truncation_whose_rebuild_failed_wait_for_a_rebuild_instead_of_trusting_the_old_state()
+    {
+        using var dir = new TempDirectory();
+        var (log, batches) = OpenWithUnreadableFirstSegment(dir.Path);
+        using (log)
+        {
+            var error = Assert.Throws<BrokerException>(() => log.TruncateTo(5));
+
+            Assert.Equal(ErrorCode.StorageError, error.Code);
+            Assert.Equal(5, log.LogEndOffset); // the data went; only the producers' state could not follow
+            // The old state would answer this retry of the truncated batch as a duplicate, at an offset the log no
+            // longer has: the record would be lost. While the state cannot be rebuilt, the append fails instead.
+            var appendError = Assert.Throws<BrokerException>(() => log.Append(batches[5]));
+            Assert.Equal(ErrorCode.StorageError, appendError.Code);
+            Assert.All([error, appendError], e => Assert.Contains("rebuilding the producer state", e.Message, StringComparison.Ordinal));
+            Assert.Equal(0, log.RemoveExpiredProducers()); // the maintenance tick goes on (its flush comes next)
+            Assert.Equal(0, log.DirtyRatio(log.LogEndOffset)); // but cleans nothing: it cannot tell which batches to keep
+
+            Directory.Delete(LogFileNames.IndexFile(dir.Path, 0)); // the disk reads again
+            var retried = log.Append(batches[5]);
+            Assert.Equal((5L, false), (retried.BaseOffset, retried.IsDuplicate));
+            Assert.True(log.Append(batches[4]).IsDuplicate);
+            Assert.True(log.DirtyRatio(log.LogEndOffset) > 0);
+        }
+    }
+
+    [Fact]
+    public void A_log_closed_after_a_failed_rebuild_does_not_snapshot_the_stale_state()
+    {
+        using var dir = new TempDirectory();
+        var (log, batches) = OpenWithUnreadableFirstSegment(dir.Path);
+        Assert.Throws<BrokerException>(() => log.TruncateTo(5));
+        log.Close();
+        Directory.Delete(LogFileNames.IndexFile(dir.Path, 0));
+
+        using var reopened = TestLogs.Open(dir.Path);
+        var retried = reopened.Append(batches[5]);
+        Assert.Equal((5L, false), (retried.BaseOffset, retried.IsDuplicate));
+    }
+
+    [Fact]
     public void A_full_truncation_forgets_every_producer()
     {
         using var dir = new TempDirectory();
@@ -238,4 +279,34 @@ public class ProducerStateRetentionTests
         [.. Directory.GetFiles(directory, "*" + LogFileNames.ProducerSnapshotSuffix)
             .Select(path => long.Parse(Path.GetFileNameWithoutExtension(path), System.Globalization.CultureInfo.InvariantCulture))
             .Order()];
+
+    /// <summary>A log of one producer's batches at offsets 0-5 (sequence = offset) in segments 0, 2 and 4, reopened
+    /// after a clean close (its state read from the snapshot at the log end, so segment 0 was not read) without
+    /// snapshots left, and with segment 0's index unreadable (a directory in its place): a rebuild of the state must
+    /// scan segment 0 and fails with an I/O error, as on a failing disk.</summary>
+    private static (PartitionLog Log, List<byte[]> Batches) OpenWithUnreadableFirstSegment(string directory)
+    {
+        var batches = Enumerable.Range(0, 6).Select(i => TestBatches.Idempotent(Producer, 0, i, recordCount: 1)).ToList();
+        using (var log = TestLogs.Open(directory))
+        {
+            for (var i = 0; i < batches.Count; i++)
+            {
+                log.Append(batches[i]);
+                if (i is 1 or 3)
+                {
+                    log.Roll();
+                }
+            }
+        }
+
+        var reopened = TestLogs.Open(directory);
+        foreach (var snapshot in Directory.GetFiles(directory, "*" + LogFileNames.ProducerSnapshotSuffix))
+        {
+            File.Delete(snapshot);
+        }
+
+        File.Delete(LogFileNames.IndexFile(directory, 0));
+        Directory.CreateDirectory(LogFileNames.IndexFile(directory, 0));
+        return (reopened, batches);
+    }
 }
