@@ -236,6 +236,62 @@ public sealed partial class Consumer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The blocking form of <see cref="ConsumeAsync(TimeSpan, CancellationToken)"/>, for an application thread given to
+    /// consuming (as Kafka's <c>poll</c> blocks): the next record, or null when none arrives within
+    /// <paramref name="timeout"/>. The fetcher wakes the blocked thread itself when a response arrives, where an
+    /// awaiting caller resumes through the thread pool: one thread hop less per fetch response, which on a small machine
+    /// is a measurable share of the latency (bench/RESULTS.md). A group's rebalance work runs on the calling thread.
+    /// </summary>
+    /// <exception cref="BrokerException">As <see cref="ConsumeAsync(TimeSpan, CancellationToken)"/>.</exception>
+    public ConsumeResult? Consume(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            AttendBlocking(cancellationToken);
+            if (TryNextRecord(out var result))
+            {
+                return result;
+            }
+
+            if (!WaitForFetch(RemainingOf(timeout, started), cancellationToken))
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>The blocking form of <see cref="ConsumeBatchAsync(RecordVisitor, TimeSpan, CancellationToken)"/> (see
+    /// <see cref="Consume(TimeSpan, CancellationToken)"/>): visits one partition's fetched chunk; 0 when none arrived
+    /// in time.</summary>
+    public int ConsumeBatch(RecordVisitor visitor, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            AttendBlocking(cancellationToken);
+            if (TryTakeCurrent())
+            {
+                var visited = VisitCurrent(visitor);
+                if (visited > 0)
+                {
+                    return visited;
+                }
+
+                continue;
+            }
+
+            if (!WaitForFetch(RemainingOf(timeout, started), cancellationToken))
+            {
+                return 0;
+            }
+        }
+    }
+
     /// <summary>Every record from now on, as an async stream that ends only when <paramref name="cancellationToken"/> is cancelled.</summary>
     public async IAsyncEnumerable<ConsumeResult> ConsumeAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -287,6 +343,15 @@ public sealed partial class Consumer : IAsyncDisposable
         _fetcher.Wake();
     }
 
+    /// <summary>The group's work for the application's thread (see <see cref="ConsumerGroup.AttendAsync"/>), waited for.</summary>
+    private void AttendBlocking(CancellationToken cancellationToken)
+    {
+        if (_group is { NeedsAttention: true } group)
+        {
+            group.AttendAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
     private TimeSpan RemainingOf(TimeSpan timeout, long started) =>
         timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - _time.GetElapsedTime(started);
 
@@ -297,11 +362,7 @@ public sealed partial class Consumer : IAsyncDisposable
             return false;
         }
 
-        // A group member also wakes when the group needs the application's thread (a new assignment to reconcile).
-        using var wait = _group is null
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token)
-            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token, _group.AttentionToken);
-        wait.CancelAfter(remaining);
+        using var wait = LinkWait(remaining, cancellationToken);
         try
         {
             var open = await _fetcher.Completed.WaitToReadAsync(wait.Token).ConfigureAwait(false);
@@ -312,6 +373,47 @@ public sealed partial class Consumer : IAsyncDisposable
         {
             return _group?.NeedsAttention == true;
         }
+    }
+
+    /// <summary>As <see cref="WaitForFetchAsync"/>, blocking the calling thread, which the fetcher then wakes itself.</summary>
+    private bool WaitForFetch(TimeSpan remaining, CancellationToken cancellationToken)
+    {
+        if (remaining != Timeout.InfiniteTimeSpan && remaining <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        using var wait = LinkWait(remaining, cancellationToken);
+        var arrived = _fetcher.ArrivalSignal;
+        try
+        {
+            while (true)
+            {
+                arrived.Reset(); // then look: a fetch published after this point sets it again
+                if (_fetcher.Completed.TryPeek(out _))
+                {
+                    return true;
+                }
+
+                ObjectDisposedException.ThrowIf(_fetcher.Completed.Completion.IsCompleted, this);
+                arrived.Wait(wait.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_lifetime.IsCancellationRequested)
+        {
+            return _group?.NeedsAttention == true;
+        }
+    }
+
+    /// <summary>A wait that ends after <paramref name="remaining"/>, on the caller's cancellation, on disposal, and, for a
+    /// group member, when the group needs the application's thread (a new assignment to reconcile).</summary>
+    private CancellationTokenSource LinkWait(TimeSpan remaining, CancellationToken cancellationToken)
+    {
+        var wait = _group is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token)
+            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token, _group.AttentionToken);
+        wait.CancelAfter(remaining);
+        return wait;
     }
 
     private bool TryNextRecord(out ConsumeResult result)

@@ -1,8 +1,11 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Broker.Cli;
+using Broker.Client;
 
 // The process entry: real streams and Ctrl+C. Everything else is in BrokerCtl so tests run it in-process.
+// Socket completions on the runtime's socket threads, before anything opens a socket (ClientProcess).
+ClientProcess.PreferInlineSocketCompletions();
 using var cancellation = new CancellationTokenSource();
 var signalled = 0;
 

@@ -219,6 +219,66 @@ public class ConsumerTests
         Assert.Throws<InvalidOperationException>(() => consumer.Seek(new TopicPartition("t", 3), 0));
     }
 
+    [Fact]
+    public async Task Blocking_consume_hands_out_the_same_records_and_returns_null_after_its_timeout()
+    {
+        await using var cluster = await ClusterWithRecordsAsync(20, batchSize: 200);
+        var options = TestOptions.Consumer(cluster);
+        options.MaxPartitionFetchBytes = 1; // one batch per fetch: several fetches, some while the consumer waits
+        await using var consumer = new Consumer(options);
+        consumer.Assign([T0]);
+
+        var offsets = await Task.Factory.StartNew(
+            () =>
+            {
+                var seen = new List<long>();
+                while (seen.Count < 10 && consumer.Consume(TestOptions.Wait) is { } result)
+                {
+                    seen.Add(result.Offset);
+                }
+
+                // The zero-copy form goes on where the record-at-a-time one stopped.
+                while (seen.Count < 20 && consumer.ConsumeBatch((_, record) => seen.Add(record.Offset), TestOptions.Wait) > 0)
+                {
+                }
+
+                return seen;
+            },
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), offsets);
+        Assert.Null(consumer.Consume(TimeSpan.FromMilliseconds(100)));
+        Assert.Equal(0, consumer.ConsumeBatch((_, _) => Assert.Fail("no record was produced"), TimeSpan.FromMilliseconds(100)));
+        Assert.Equal(20, consumer.Position(T0));
+    }
+
+    [Fact]
+    public async Task A_blocked_consume_is_woken_by_a_new_record_and_ended_by_cancellation_or_disposal()
+    {
+        await using var cluster = await ClusterWithRecordsAsync(1);
+        await using var consumer = new Consumer(TestOptions.Consumer(cluster, AutoOffsetReset.Latest));
+        consumer.Assign([T0]);
+        await ProducerTests.WaitUntil(() => consumer.Position(T0) == 1);
+
+        var waiting = Task.Factory.StartNew(() => consumer.Consume(Timeout.InfiniteTimeSpan), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await using (var producer = new Producer(TestOptions.Producer(cluster)))
+        {
+            await producer.ProduceAsync("t", new Message(null, Utf8("new")));
+        }
+
+        Assert.Equal(1, (await waiting.WaitAsync(TestOptions.Wait))!.Offset);
+
+        using var cancel = new CancellationTokenSource();
+        var cancelled = Task.Factory.StartNew(() => consumer.Consume(Timeout.InfiniteTimeSpan, cancel.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(TestOptions.Wait));
+
+        var disposed = Task.Factory.StartNew(() => consumer.Consume(Timeout.InfiniteTimeSpan), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await consumer.DisposeAsync(); // the using's own disposal later does nothing
+        await Assert.ThrowsAnyAsync<Exception>(() => disposed.WaitAsync(TestOptions.Wait));
+        Assert.True(disposed.Exception?.InnerException is ObjectDisposedException or OperationCanceledException, $"ended with {disposed.Exception}");
+    }
+
     /// <summary>A one-partition topic holding <paramref name="count"/> records "k{i}"/"v{i}" with one header each.</summary>
     private static async Task<FakeCluster> ClusterWithRecordsAsync(int count, int batchSize = 16 * 1024)
     {

@@ -34,6 +34,9 @@ internal sealed class Fetcher
     private readonly AsyncSignal _wake = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Channel<CompletedFetch> _completed = Channel.CreateUnbounded<CompletedFetch>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = true });
+
+    // Set with each completed fetch and when stopping, for the blocking consume methods (ArrivalSignal).
+    private readonly ManualResetEventSlim _arrived = new(initialState: false, spinCount: 0);
     private int _rotation;
     private Task _loop = Task.CompletedTask;
 
@@ -53,22 +56,40 @@ internal sealed class Fetcher
 
     public ChannelReader<CompletedFetch> Completed => _completed.Reader;
 
+    /// <summary>
+    /// Set whenever a completed fetch is published or the fetcher stops: a thread blocked in a consume method waits
+    /// on it and is woken by the reader directly, where an awaiting consumer's continuation would go through the
+    /// thread pool. The waiter resets it, then checks <see cref="Completed"/>, then waits.
+    /// </summary>
+    public ManualResetEventSlim ArrivalSignal => _arrived;
+
     public CancellationToken Stopping => _stop.Token;
 
     public void Start() => _loop = Task.Run(RunAsync);
 
     public void Wake() => _wake.Set();
 
-    /// <summary>The application finished (or dropped) a completed fetch: its frame goes back and its broker may be fetched again.</summary>
+    /// <summary>
+    /// The application finished (or dropped) a completed fetch: its frame goes back and its broker may be fetched
+    /// again. That matters only when the broker had the most responses buffered (<see cref="FetchAheadResponsesMax"/>),
+    /// which held its next fetch back: that fetch is then sent from here, on the application's thread, as Kafka's
+    /// consumer sends fetches from <c>poll</c>. Otherwise the next fetch is already in flight (sent from the reader when
+    /// this response arrived), and waking the loop would cost a thread hop per response for nothing.
+    /// </summary>
     public void Done(CompletedFetch fetch)
     {
         fetch.Release();
+        bool heldBack;
         lock (_subscription.Lock)
         {
+            heldBack = _subscription.BufferedFrom(fetch.Node) >= FetchAheadResponsesMax;
             _subscription.AddBuffered(fetch.Node, -1);
         }
 
-        Wake();
+        if (heldBack && !_stop.IsCancellationRequested && RunPass(new FetchPass()))
+        {
+            Wake();
+        }
     }
 
     /// <summary>Hands the application an error for a partition; call with the subscription lock held.</summary>
@@ -76,7 +97,7 @@ internal sealed class Fetcher
     {
         BackOffLocked(state);
         _subscription.AddBuffered(node, 1);
-        _completed.Writer.TryWrite(new CompletedFetch(state.Partition, state.Epoch, node, null, default, error));
+        Publish(new CompletedFetch(state.Partition, state.Epoch, node, null, default, error));
     }
 
     /// <summary>Keeps a partition from being fetched for the retry backoff; call with the subscription lock held.</summary>
@@ -115,10 +136,17 @@ internal sealed class Fetcher
         Wake();
         await _loop.ConfigureAwait(false);
         _completed.Writer.TryComplete();
+        _arrived.Set();
         while (_completed.Reader.TryRead(out var fetch))
         {
             fetch.Release();
         }
+    }
+
+    private void Publish(CompletedFetch fetch)
+    {
+        _completed.Writer.TryWrite(fetch);
+        _arrived.Set();
     }
 
     private async Task RunAsync()
@@ -376,7 +404,7 @@ internal sealed class Fetcher
             state.FetchPosition = scanned.NextOffset;
             _subscription.AddBuffered(node, 1);
             var records = partition.Records.Memory[..scanned.CompleteBytes];
-            _completed.Writer.TryWrite(new CompletedFetch(state.Partition, state.Epoch, node, shared.AddReference(), records, null));
+            Publish(new CompletedFetch(state.Partition, state.Epoch, node, shared.AddReference(), records, null));
         }
 
         if (scanned.Error is not null)

@@ -65,7 +65,8 @@ internal static class PerfE2eCommand
         var started = schedule.Start();
         var produced = Task.Factory.StartNew(() => probe.ProduceAsync(context.Cancellation),
             context.Cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-        var consumed = probe.ConsumeAsync(consumer, produced, DrainTimeout, context.Cancellation);
+        var consumed = Task.Factory.StartNew(() => probe.Consume(consumer, produced, DrainTimeout, context.Cancellation),
+            context.Cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         await PerfProgress.TrackAsync(context, "perf e2e", records, () => probe.Received, Task.WhenAll(produced, consumed));
         var ended = Stopwatch.GetTimestamp();
 

@@ -84,15 +84,16 @@ internal sealed class EndToEndProbe(string topic, long records, long warmupRecor
 
     /// <summary>
     /// Consumes until every record arrived, or until nothing arrives for <paramref name="idleTimeout"/> once
-    /// <paramref name="produced"/> has finished (records lost or failed).
+    /// <paramref name="produced"/> has finished (records lost or failed). Blocks the calling thread (the consumer's
+    /// blocking form: a thread of its own, woken by the fetcher directly).
     /// </summary>
-    public async Task ConsumeAsync(Consumer consumer, Task produced, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    public void Consume(Consumer consumer, Task produced, TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
         RecordVisitor visitor = OnRecord;
         var lastArrival = Stopwatch.GetTimestamp();
         while (Received < records)
         {
-            if (await consumer.ConsumeBatchAsync(visitor, TimeSpan.FromMilliseconds(100), cancellationToken) > 0)
+            if (consumer.ConsumeBatch(visitor, TimeSpan.FromMilliseconds(100), cancellationToken) > 0)
             {
                 lastArrival = Stopwatch.GetTimestamp();
             }
