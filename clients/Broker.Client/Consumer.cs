@@ -241,7 +241,8 @@ public sealed partial class Consumer : IAsyncDisposable
     /// consuming (as Kafka's <c>poll</c> blocks): the next record, or null when none arrives within
     /// <paramref name="timeout"/>. The fetcher wakes the blocked thread itself when a response arrives, where an
     /// awaiting caller resumes through the thread pool: one thread hop less per fetch response, which on a small machine
-    /// is a measurable share of the latency (bench/RESULTS.md). A group's rebalance work runs on the calling thread.
+    /// is a measurable share of the latency (bench/RESULTS.md). A group's rebalance work runs on the calling thread,
+    /// which waits for it: call these from a thread without a synchronization context (not a UI thread).
     /// </summary>
     /// <exception cref="BrokerException">As <see cref="ConsumeAsync(TimeSpan, CancellationToken)"/>.</exception>
     public ConsumeResult? Consume(TimeSpan timeout, CancellationToken cancellationToken = default)

@@ -11,9 +11,10 @@ namespace Broker.Client.Producing;
 /// <summary>
 /// The producer's background loop, on a thread of its own: drains sendable batches from the
 /// <see cref="RecordAccumulator"/>, groups them by partition leader into one Produce request per broker, and reports
-/// each record's outcome when the response arrives (on the connection's reader). Requests to different brokers, and successive requests to one broker, are pipelined; the loop never
-/// awaits a response. A partition has up to <see cref="ProducerOptions.MaxInFlightRequestsPerPartition"/> requests in
-/// flight (<see cref="PartitionInFlight"/> keeps their order and, for an idempotent producer, their sequences).
+/// each record's outcome when the response arrives (on the connection's reader). Requests to different brokers, and
+/// successive requests to one broker, are pipelined; the loop never awaits a response. A partition has up to
+/// <see cref="ProducerOptions.MaxInFlightRequestsPerPartition"/> requests in flight (<see cref="PartitionInFlight"/>
+/// keeps their order and, for an idempotent producer, their sequences).
 /// </summary>
 /// <remarks>
 /// An idempotent producer first gets its producer id (<see cref="ProducerIdInitializer"/>); nothing is sent before.
