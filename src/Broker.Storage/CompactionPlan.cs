@@ -6,9 +6,10 @@ namespace Broker.Storage;
 /// older than min.compaction.lag.ms. The dirty section is [<see cref="FirstDirtyOffset"/>,
 /// <see cref="CleanableEndOffset"/>); what lies before it was cleaned by an earlier pass.
 /// <see cref="Truncations"/> lets the swap detect a truncation that happened meanwhile.
-/// <see cref="ProducerLastOffsets"/> (producer id -> offset of its newest record, taken with the plan) names the
-/// batches the cleaner keeps, if need be empty, whatever their records: each idempotent producer's last batch
-/// (Kafka's rule), so a rebuild of the producer state from the log still finds every producer's last sequence.
+/// <see cref="ProducerLastOffsets"/> (producer id -> offset of its newest record, taken with the plan; empty in a plan
+/// made only to measure the dirty ratio) names the batches the cleaner keeps, if need be empty, whatever their
+/// records: each idempotent producer's last batch (Kafka's rule), so a rebuild of the producer state from the log
+/// still finds every producer's last sequence.
 /// </summary>
 internal sealed record CompactionPlan(LogSegments Segments, int CleanableCount, long FirstDirtyOffset, long CleanableEndOffset, int Truncations, long CleanBytes, long DirtyBytes, IReadOnlyDictionary<long, long> ProducerLastOffsets)
 {

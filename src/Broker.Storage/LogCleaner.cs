@@ -33,7 +33,7 @@ internal sealed class LogCleaner(CleanerConfig config)
                 continue;
             }
 
-            var plan = log.PlanCompaction(log.HighWatermark);
+            var plan = log.PlanCompaction(log.HighWatermark, forCleaning: false);
             if (plan.DirtyBytes > 0 && plan.DirtyRatio >= logConfig.MinCleanableDirtyRatio && plan.DirtyRatio > dirtiestRatio)
             {
                 dirtiest = log;

@@ -27,7 +27,7 @@ public sealed partial class PartitionLog
         cleaner = (cleaner ?? CleanerConfig.Default).Validate();
         lock (_cleanLock)
         {
-            var plan = PlanCompaction(upperBoundOffset);
+            var plan = PlanCompaction(upperBoundOffset, forCleaning: true);
             try
             {
                 return CompactPlanned(plan, cleaner);
@@ -45,9 +45,13 @@ public sealed partial class PartitionLog
     }
 
     /// <summary>The dirty ratio of the range <see cref="Compact"/> would clean under <paramref name="upperBoundOffset"/>.</summary>
-    public double DirtyRatio(long upperBoundOffset) => PlanCompaction(upperBoundOffset).DirtyRatio;
+    public double DirtyRatio(long upperBoundOffset) => PlanCompaction(upperBoundOffset, forCleaning: false).DirtyRatio;
 
-    internal CompactionPlan PlanCompaction(long upperBoundOffset)
+    /// <summary>What a pass below <paramref name="upperBoundOffset"/> would clean. Only a plan <paramref name="forCleaning"/>
+    /// carries every producer's last offset (the pass keeps the batch each one's state needs), taken under the same lock
+    /// as the segment list; the cleaner's choice of the dirtiest log, on every tick for every compacted log, needs
+    /// only the sizes, and built that map for nothing before.</summary>
+    internal CompactionPlan PlanCompaction(long upperBoundOffset, bool forCleaning)
     {
         lock (_writeLock)
         {
@@ -84,7 +88,8 @@ public sealed partial class PartitionLog
                 }
             }
 
-            return new CompactionPlan(segments, count, firstDirty, cleanableEnd, _truncations, clean, dirty, producers?.LastOffsets() ?? System.Collections.Frozen.FrozenDictionary<long, long>.Empty);
+            var producerLastOffsets = forCleaning && producers is not null ? producers.LastOffsets() : System.Collections.Frozen.FrozenDictionary<long, long>.Empty;
+            return new CompactionPlan(segments, count, firstDirty, cleanableEnd, _truncations, clean, dirty, producerLastOffsets);
         }
     }
 
