@@ -112,6 +112,10 @@ static void *run_consumer(void *unused)
         memmove(buffer, buffer + at, held - at);
         held -= at;
     }
+    if (kept == 0) {
+        fprintf(stderr, "e2e floor: no record arrived after the warm-up (the broker process ended early?)\n");
+        exit(1);
+    }
     qsort(latency, kept, sizeof *latency, compare);
     printf("{\"rate\": %.0f, \"records\": %ld, \"latency_us\": {\"p50\": %lld, \"p95\": %lld, \"p99\": %lld, \"p999\": %lld, \"max\": %lld}}\n",
            rate, kept, latency[kept / 2] / 1000, latency[(long)(kept * 0.95)] / 1000, latency[(long)(kept * 0.99)] / 1000,
