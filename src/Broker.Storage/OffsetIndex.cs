@@ -38,7 +38,7 @@ internal sealed class OffsetIndex : SparseIndex
     /// <summary>The entry with the largest offset at most <paramref name="offset"/>, or (base offset, 0).</summary>
     public OffsetPosition Lookup(long offset)
     {
-        if (!EnterRead())
+        if (!EnterRead(out var epoch))
         {
             return new OffsetPosition(BaseOffset, 0);
         }
@@ -50,7 +50,7 @@ internal sealed class OffsetIndex : SparseIndex
         }
         finally
         {
-            ExitRead();
+            ExitRead(epoch);
         }
     }
 

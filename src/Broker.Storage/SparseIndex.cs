@@ -15,7 +15,12 @@ namespace Broker.Storage;
 /// (<see cref="Volatile"/>), so a reader never sees a half-written entry. A mapping is never unmapped while the
 /// index is open: growing the file retires the old view and keeps it mapped until <see cref="Dispose"/>, because
 /// a reader may still hold its pointer; and Dispose waits for readers inside <see cref="EnterRead"/> to leave
-/// before it unmaps, so a segment deleted under a reader never faults it.</para>
+/// before it unmaps, so a segment deleted under a reader never faults it. A reader searches the entries counted
+/// when it began, which a truncation may since have cut: those slots still hold old or rewritten entries (the
+/// segment's generation makes the caller retry such a read), but the file must still cover them, since touching a
+/// mapped page wholly past the end of the file is a SIGBUS. So a shrink of the file (<see cref="Trim"/>) first
+/// waits for the readers that entered before it; readers are counted per epoch, so the wait ends even under a
+/// steady stream of new readers, which can only see the shrunken count.</para>
 /// <para>Crash: the file is only a cache of the log. After an unclean shutdown indices of recovered segments are
 /// rebuilt; any index that fails <see cref="IsSane"/> when first opened is rebuilt from the log.</para>
 /// </summary>
@@ -31,7 +36,8 @@ internal abstract unsafe class SparseIndex : IDisposable
     private long _mappedBytes;
     private int _entries;
     private int _maxEntries;
-    private int _readers;
+    private readonly int[] _readers = new int[2];
+    private int _readEpoch;
     private int _closing;
 
     protected SparseIndex(string path, long baseOffset, int entryBytes)
@@ -112,7 +118,7 @@ internal abstract unsafe class SparseIndex : IDisposable
             _maxEntries = _entries;
             if (!OperatingSystem.IsWindows())
             {
-                RandomAccess.SetLength(_handle, (long)_entries * _entryBytes);
+                ShrinkLocked((long)_entries * _entryBytes);
             }
         }
     }
@@ -154,11 +160,8 @@ internal abstract unsafe class SparseIndex : IDisposable
         lock (_mapLock)
         {
             Interlocked.Exchange(ref _closing, 1);
-            var wait = default(SpinWait);
-            while (Volatile.Read(ref _readers) != 0)
-            {
-                wait.SpinOnce();
-            }
+            WaitForReaders(0);
+            WaitForReaders(1);
 
             if (_handle is null)
             {
@@ -190,20 +193,33 @@ internal abstract unsafe class SparseIndex : IDisposable
     }
 
     /// <summary>Starts a lock-free read from a thread other than the writer's; false (read nothing) when the index is
-    /// unmapped or closing. Pair with <see cref="ExitRead"/>.</summary>
-    protected bool EnterRead()
+    /// unmapped or closing. Pair with <see cref="ExitRead"/>, passing the epoch it returns. Read
+    /// <see cref="Entries"/> only after entering.</summary>
+    internal bool EnterRead(out int epoch)
     {
-        Interlocked.Increment(ref _readers);
+        while (true)
+        {
+            epoch = Volatile.Read(ref _readEpoch) & 1;
+            Interlocked.Increment(ref _readers[epoch]);
+            if ((Volatile.Read(ref _readEpoch) & 1) == epoch)
+            {
+                break;
+            }
+
+            // A shrink switched epochs between the two reads; it may already be waiting on the old one's count.
+            Interlocked.Decrement(ref _readers[epoch]);
+        }
+
         if (Volatile.Read(ref _closing) == 0 && _pointer != null)
         {
             return true;
         }
 
-        Interlocked.Decrement(ref _readers);
+        Interlocked.Decrement(ref _readers[epoch]);
         return false;
     }
 
-    protected void ExitRead() => Interlocked.Decrement(ref _readers);
+    internal void ExitRead(int epoch) => Interlocked.Decrement(ref _readers[epoch]);
 
     /// <summary>The slot with the largest key at most <paramref name="key"/>, or -1 when every key is larger.</summary>
     protected int LargestSlotAtMost(long key)
@@ -233,7 +249,8 @@ internal abstract unsafe class SparseIndex : IDisposable
 
     protected ReadOnlySpan<byte> EntryAt(int slot)
     {
-        Debug.Assert(slot >= 0 && slot < _entries, "slot outside the entries");
+        // Not checked against Entries: a reader may search a count a truncation has since lowered (see the summary).
+        Debug.Assert(slot >= 0 && ((long)slot + 1) * _entryBytes <= _mappedBytes, "slot outside the mapping");
         return new ReadOnlySpan<byte>(_pointer + ((long)slot * _entryBytes), _entryBytes);
     }
 
@@ -266,10 +283,34 @@ internal abstract unsafe class SparseIndex : IDisposable
         }
         else
         {
-            RandomAccess.SetLength(_handle, capacity);
+            ShrinkLocked(capacity);
         }
 
         _maxEntries = (int)(capacity / _entryBytes);
+    }
+
+    /// <summary>Sets the file length, which may cut pages a reader that entered earlier can still touch: those
+    /// readers leave first. Readers entering after the epoch switch see <see cref="Entries"/> as it is now, which
+    /// the new length covers.</summary>
+    private void ShrinkLocked(long bytes)
+    {
+        if (bytes < RandomAccess.GetLength(_handle!))
+        {
+            var old = Interlocked.Increment(ref _readEpoch) - 1;
+            WaitForReaders(old & 1);
+        }
+
+        RandomAccess.SetLength(_handle!, bytes);
+    }
+
+    /// <summary>Spins until no reader of <paramref name="epoch"/> is inside.</summary>
+    private void WaitForReaders(int epoch)
+    {
+        var wait = default(SpinWait);
+        while (Volatile.Read(ref _readers[epoch]) != 0)
+        {
+            wait.SpinOnce();
+        }
     }
 
     private void MapLocked(long bytes)

@@ -33,7 +33,7 @@ internal sealed class TimeIndex : SparseIndex
     {
         get
         {
-            if (!EnterRead())
+            if (!EnterRead(out var epoch))
             {
                 return new TimestampOffset(NoTimestamp, BaseOffset);
             }
@@ -45,7 +45,7 @@ internal sealed class TimeIndex : SparseIndex
             }
             finally
             {
-                ExitRead();
+                ExitRead(epoch);
             }
         }
     }
@@ -72,7 +72,7 @@ internal sealed class TimeIndex : SparseIndex
     /// the first batch at or after the target may start there.</summary>
     public TimestampOffset LookupBefore(long timestampMs)
     {
-        if (!EnterRead())
+        if (!EnterRead(out var epoch))
         {
             return new TimestampOffset(NoTimestamp, BaseOffset);
         }
@@ -84,7 +84,7 @@ internal sealed class TimeIndex : SparseIndex
         }
         finally
         {
-            ExitRead();
+            ExitRead(epoch);
         }
     }
 

@@ -103,6 +103,58 @@ public class OffsetIndexTests
         Assert.Equal(new OffsetPosition(1, 10), reopened.Lookup(1));
         Assert.Equal(new OffsetPosition(2, 20), reopened.Lookup(2));
     }
+
+    /// <summary>A reader that counted the entries before a truncation may still touch the cut slots; shrinking the
+    /// file under it would make those pages fault (SIGBUS). The shrink waits for it, and only for it: a reader that
+    /// enters afterwards sees the new count and does not hold the shrink back.</summary>
+    [Fact]
+    public async Task Trim_after_a_truncation_waits_for_readers_that_entered_before_it()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("a.index");
+        using var index = new OffsetIndex(path, 0);
+        index.Open(1 << 16);
+        for (var i = 1; i <= 2000; i++)
+        {
+            index.Append(i, i * 10); // 16,000 bytes: four pages
+        }
+
+        Assert.True(index.EnterRead(out var early));
+        int? late = null;
+        var earlyInside = true;
+        try
+        {
+            Assert.Equal(2000, index.Entries); // what the early reader searches
+            index.TruncateTo(3);
+            var trim = Task.Run(index.Trim);
+            await Task.Delay(300);
+            Assert.False(trim.IsCompleted, "the file shrank under a reader that may read entry 2000");
+            Assert.Equal(1 << 16, new FileInfo(path).Length);
+
+            Assert.True(index.EnterRead(out var lateEpoch));
+            late = lateEpoch;
+            Assert.NotEqual(early, lateEpoch);
+            Assert.Equal(2, index.Entries);
+            index.ExitRead(early);
+            earlyInside = false;
+            await trim.WaitAsync(TimeSpan.FromSeconds(10)); // the late reader, still inside, does not hold it back
+            Assert.Equal(2 * OffsetIndex.EntryBytes, new FileInfo(path).Length);
+            Assert.Equal(new OffsetPosition(2, 20), index.Lookup(1000));
+        }
+        finally
+        {
+            // Close waits for every reader: leave, or a failed assertion would hang the test.
+            if (earlyInside)
+            {
+                index.ExitRead(early);
+            }
+
+            if (late is { } epoch)
+            {
+                index.ExitRead(epoch);
+            }
+        }
+    }
 }
 
 public class TimeIndexTests
