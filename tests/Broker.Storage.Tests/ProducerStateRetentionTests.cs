@@ -96,6 +96,33 @@ public class ProducerStateRetentionTests
         Assert.Equal((5L, false), (retried.BaseOffset, retried.IsDuplicate));
     }
 
+    /// <summary>A producer whose newest batch lies below the log start (DeleteRecords moved it into a segment) is
+    /// still known until it expires; a rebuild from an older snapshot must replay that batch, which is still on disk,
+    /// or it would take the producer's retry as new (written twice) and its next batch as out of order.</summary>
+    [Fact]
+    public void A_rebuild_from_a_snapshot_below_the_log_start_replays_the_batches_still_on_disk()
+    {
+        const long other = Producer + 1;
+        using var dir = new TempDirectory();
+        using var log = TestLogs.Open(dir.Path, time: new ManualTimeProvider(NowMs));
+        log.Append(TestBatches.Idempotent(Producer, 0, 0, timestampMs: NowMs)); // offsets 0-1
+        log.Roll(); // the snapshot at 2
+        var newest = TestBatches.Idempotent(Producer, 0, 2, timestampMs: NowMs);
+        log.Append(newest); // offsets 2-3
+        log.Append(TestBatches.Idempotent(other, 0, 0, timestampMs: NowMs)); // offsets 4-5
+        log.UpdateHighWatermark(6);
+        Assert.Equal(4, log.DeleteRecordsBefore(4));
+        Assert.True(File.Exists(LogFileNames.ProducerSnapshotPath(dir.Path, 2)));
+        log.Append(TestBatches.Idempotent(other, 0, 2, timestampMs: NowMs)); // offsets 6-7
+
+        log.TruncateTo(6); // rebuilds from the snapshot at 2, below the log start
+
+        Assert.Equal(4, log.ProducerStates.Get(Producer)!.NextSequence);
+        Assert.True(log.Append(newest).IsDuplicate);
+        var next = log.Append(TestBatches.Idempotent(Producer, 0, 4, timestampMs: NowMs));
+        Assert.Equal((6L, false), (next.BaseOffset, next.IsDuplicate));
+    }
+
     [Fact]
     public void A_full_truncation_forgets_every_producer()
     {
