@@ -111,7 +111,7 @@ public sealed partial class PartitionLog
     /// and the newest at or below it. The recovery point (<see cref="FlushedOffset"/>): a crash loses nothing below
     /// it, so recovery rebuilds for a log end at or above it. The base offset of the segment before the active one: a
     /// follower's truncation almost always cuts into the last two segments (Kafka keeps their snapshots for the same
-    /// reason); a deeper one scans from an older snapshot or the log start instead, which is slower but as correct.
+    /// reason); a deeper one scans from an older snapshot or the first segment instead, which is slower but as correct.
     /// Without this a log whose start never moves, a compacted one above all, kept one snapshot per roll forever:
     /// retention deletes only those below the log start. With it there are two plus one per roll since the last flush.
     /// A snapshot that cannot be deleted now is deleted by a later roll.
