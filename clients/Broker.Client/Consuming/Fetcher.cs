@@ -35,7 +35,8 @@ internal sealed class Fetcher
     private readonly CancellationTokenSource _stop = new();
     private readonly Channel<CompletedFetch> _completed = Channel.CreateUnbounded<CompletedFetch>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = true });
 
-    // Set with each completed fetch and when stopping, for the blocking consume methods (ArrivalSignal).
+    // Set once per response that queued something, outside the subscription lock, and when stopping, for the
+    // blocking consume methods (ArrivalSignal).
     private readonly ManualResetEventSlim _arrived = new(initialState: false, spinCount: 0);
     private int _rotation;
     private Task _loop = Task.CompletedTask;
@@ -57,7 +58,8 @@ internal sealed class Fetcher
     public ChannelReader<CompletedFetch> Completed => _completed.Reader;
 
     /// <summary>
-    /// Set whenever a completed fetch is published or the fetcher stops: a thread blocked in a consume method waits
+    /// Set after a response queued completed fetches (once, see <see cref="FetchAsync"/>), when an error is queued, and
+    /// when the fetcher stops: a thread blocked in a consume method waits
     /// on it and is woken by the reader directly, where an awaiting consumer's continuation would go through the
     /// thread pool. The waiter resets it, then checks <see cref="Completed"/>, then waits.
     /// </summary>
@@ -95,9 +97,8 @@ internal sealed class Fetcher
     /// <summary>Hands the application an error for a partition; call with the subscription lock held.</summary>
     public void PublishErrorLocked(PartitionFetchState state, BrokerEndpoint node, BrokerException error)
     {
-        BackOffLocked(state);
-        _subscription.AddBuffered(node, 1);
-        Publish(new CompletedFetch(state.Partition, state.Epoch, node, null, default, error));
+        QueueErrorLocked(state, node, error);
+        _arrived.Set();
     }
 
     /// <summary>Keeps a partition from being fetched for the retry backoff; call with the subscription lock held.</summary>
@@ -143,10 +144,13 @@ internal sealed class Fetcher
         }
     }
 
-    private void Publish(CompletedFetch fetch)
+    /// <summary>Queues an error for the application without waking a blocked consumer (the response path wakes it
+    /// once, after its lock: see <see cref="FetchAsync"/>).</summary>
+    private void QueueErrorLocked(PartitionFetchState state, BrokerEndpoint node, BrokerException error)
     {
-        _completed.Writer.TryWrite(fetch);
-        _arrived.Set();
+        BackOffLocked(state);
+        _subscription.AddBuffered(node, 1);
+        _completed.Writer.TryWrite(new CompletedFetch(state.Partition, state.Epoch, node, null, default, error));
     }
 
     private async Task RunAsync()
@@ -288,8 +292,16 @@ internal sealed class Fetcher
         }
     }
 
+    /// <summary>
+    /// Sends one fetch and takes its response apart on the connection's reader, which then sends the next fetch and
+    /// only then wakes a consumer blocked in <see cref="ArrivalSignal"/>, once per response. Waking it from inside the
+    /// subscription lock, as each partition's data is queued, made a convoy: the woken consumer preempts the reader
+    /// on its CPU, needs the lock the reader holds, sleeps, and is woken again when the reader lets go, several
+    /// context switches per response.
+    /// </summary>
     private async Task FetchAsync(BrokerEndpoint node, FetchTarget[] targets)
     {
+        var queued = false;
         try
         {
             var request = BuildRequest(targets);
@@ -302,7 +314,7 @@ internal sealed class Fetcher
                 var response = frame.ReadBody<FetchResponse>(version);
                 foreach (var target in targets)
                 {
-                    HandlePartition(target, node, response, shared);
+                    queued |= HandlePartition(target, node, response, shared);
                 }
             }
             finally
@@ -341,6 +353,11 @@ internal sealed class Fetcher
                     Wake();
                 }
             }
+
+            if (queued)
+            {
+                _arrived.Set();
+            }
         }
     }
 
@@ -370,7 +387,8 @@ internal sealed class Fetcher
         };
     }
 
-    private void HandlePartition(FetchTarget target, BrokerEndpoint node, FetchResponse response, SharedFrame shared)
+    /// <summary>Takes in one partition of a response; true when it queued data or an error for the application.</summary>
+    private bool HandlePartition(FetchTarget target, BrokerEndpoint node, FetchResponse response, SharedFrame shared)
     {
         var partition = FindPartition(response, target.State.Partition);
         var error = partition?.ErrorCode ?? (response.ErrorCode != ErrorCode.None ? response.ErrorCode : ErrorCode.UnknownServerError);
@@ -382,43 +400,43 @@ internal sealed class Fetcher
             var state = _subscription.Find(target.State.Partition);
             if (state != target.State || state.Epoch != target.Epoch)
             {
-                return; // sought or unassigned meanwhile: this data is no longer wanted
+                return false; // sought or unassigned meanwhile: this data is no longer wanted
             }
 
-            if (error == ErrorCode.None)
-            {
-                Accept(state, node, partition!.Value, scanned, shared);
-            }
-            else
-            {
-                Reject(state, node, error);
-            }
+            return error == ErrorCode.None
+                ? Accept(state, node, partition!.Value, scanned, shared)
+                : Reject(state, node, error);
         }
     }
 
-    private void Accept(PartitionFetchState state, BrokerEndpoint node, FetchResponsePartition partition, FetchedBatches scanned, SharedFrame shared)
+    private bool Accept(PartitionFetchState state, BrokerEndpoint node, FetchResponsePartition partition, FetchedBatches scanned, SharedFrame shared)
     {
         state.HighWatermark = partition.HighWatermark;
+        var queued = false;
         if (scanned.CompleteBytes > 0)
         {
             state.FetchPosition = scanned.NextOffset;
             _subscription.AddBuffered(node, 1);
             var records = partition.Records.Memory[..scanned.CompleteBytes];
-            Publish(new CompletedFetch(state.Partition, state.Epoch, node, shared.AddReference(), records, null));
+            _completed.Writer.TryWrite(new CompletedFetch(state.Partition, state.Epoch, node, shared.AddReference(), records, null));
+            queued = true;
         }
 
         if (scanned.Error is not null)
         {
-            PublishErrorLocked(state, node, scanned.Error);
+            QueueErrorLocked(state, node, scanned.Error);
+            queued = true;
         }
+
+        return queued;
     }
 
-    private void Reject(PartitionFetchState state, BrokerEndpoint node, ErrorCode error)
+    private bool Reject(PartitionFetchState state, BrokerEndpoint node, ErrorCode error)
     {
         if (error == ErrorCode.OffsetOutOfRange && _subscription.DefaultReset != AutoOffsetReset.None)
         {
             state.PendingReset = _subscription.DefaultReset;
-            return;
+            return false;
         }
 
         if (ErrorCodes.IsRetriable(error))
@@ -429,10 +447,11 @@ internal sealed class Fetcher
             }
 
             BackOffLocked(state);
-            return;
+            return false;
         }
 
-        PublishErrorLocked(state, node, ClientErrors.Describe(error, null, $"Fetching {state.Partition} at offset {state.FetchPosition}"));
+        QueueErrorLocked(state, node, ClientErrors.Describe(error, null, $"Fetching {state.Partition} at offset {state.FetchPosition}"));
+        return true;
     }
 
     private static FetchResponsePartition? FindPartition(FetchResponse response, TopicPartition partition)
