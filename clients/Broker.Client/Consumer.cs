@@ -322,6 +322,7 @@ public sealed partial class Consumer : IAsyncDisposable
 
         _reader.Dispose();
         _lifetime.Dispose();
+        _fetcher.ArrivalSignal.Dispose();
         if (listenerError is not null)
         {
             ExceptionDispatchInfo.Throw(listenerError);

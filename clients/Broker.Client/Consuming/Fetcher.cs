@@ -6,6 +6,7 @@ using Broker.Client.Metadata;
 using Broker.Client.Network;
 using Broker.Core;
 using Broker.Core.Errors;
+using Broker.Core.Threading;
 using Broker.Protocol.Messages.Fetch;
 
 namespace Broker.Client.Consuming;
@@ -37,7 +38,7 @@ internal sealed class Fetcher
 
     // Set once per response that queued something, outside the subscription lock, and when stopping, for the
     // blocking consume methods (ArrivalSignal).
-    private readonly ManualResetEventSlim _arrived = new(initialState: false, spinCount: 0);
+    private readonly WakeSignal _arrived = new();
     private int _rotation;
     private Task _loop = Task.CompletedTask;
 
@@ -63,7 +64,7 @@ internal sealed class Fetcher
     /// on it and is woken by the reader directly, where an awaiting consumer's continuation would go through the
     /// thread pool. The waiter resets it, then checks <see cref="Completed"/>, then waits.
     /// </summary>
-    public ManualResetEventSlim ArrivalSignal => _arrived;
+    public WakeSignal ArrivalSignal => _arrived;
 
     public CancellationToken Stopping => _stop.Token;
 

@@ -3,6 +3,7 @@ using Broker.Client.Internal;
 using Broker.Client.Metadata;
 using Broker.Client.Network;
 using Broker.Core.Errors;
+using Broker.Core.Threading;
 using Broker.Protocol.Messages.Produce;
 using Polly;
 
@@ -36,9 +37,9 @@ internal sealed partial class ProducerSender
     private readonly ConnectionPool _pool;
     private readonly TimeProvider _time;
     private readonly ProducerIdInitializer? _producerId;
-    // Auto-reset by the loop after each wait. No spinning: on a small machine a spinning waiter takes the core the
-    // thread that would wake it needs.
-    private readonly ManualResetEventSlim _wake = new(initialState: false, spinCount: 0);
+    // Reset by the loop after each wait. No spinning: on a small machine a spinning waiter takes the core the thread
+    // that would wake it needs. A WakeSignal: one system call per wake, no lock convoy with the producing thread.
+    private readonly WakeSignal _wake = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ResiliencePipeline _retry;
     private readonly CancellationTokenSource _abort = new();
@@ -111,6 +112,7 @@ internal sealed partial class ProducerSender
         }
 
         _accumulator.FailQueued(ErrorCode.RequestTimedOut, "The producer was closed before the record could be delivered.");
+        _wake.Dispose(); // the loop has ended; a later Wake does nothing
     }
 
     private bool CanRetry => _options.Retries > 0 && !_abort.IsCancellationRequested;
