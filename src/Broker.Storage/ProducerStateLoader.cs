@@ -5,9 +5,10 @@ namespace Broker.Storage;
 /// snapshot at or below that end, then every batch header still on disk from the snapshot's offset (or from the first
 /// segment, when no snapshot is usable) to the end. Batches below the log start count too: the live table applied them
 /// and keeps their producers until they expire (<see cref="ProducerStateTable.RemoveExpired"/>), so a rebuild that
-/// skipped them would fall behind it, taking such a producer's retry as new and its next batch as out of order. Snapshots beyond the end are deleted first, damaged ones when found. So the work
-/// after a clean shutdown is one small file (the snapshot written at close is at the log end), after a crash the
-/// headers of the segments since the last roll, and only a log that never had a snapshot is scanned whole.
+/// skipped them would fall behind it, taking such a producer's retry as new and its next batch as out of order.
+/// Snapshots beyond the end are deleted first, damaged ones when found. So the work after a clean shutdown is one small
+/// file (the snapshot written at close is at the log end), after a crash the headers of the segments since the last
+/// roll, and only a log that never had a snapshot is scanned whole.
 /// Runs before the log is published, or under its writer lock (after a truncation).
 /// </summary>
 internal static class ProducerStateLoader

@@ -80,7 +80,11 @@ public class ProducerTests
         Assert.Equal(40, runs.Count);
         var distinct = Enumerable.Range(0, 8).Count(p => cluster.Log("t", p).HighWatermark > 0);
         Assert.InRange(distinct, 2, 8); // moved on after each full batch
-        Assert.All(Enumerable.Range(0, 8), p => Assert.InRange(cluster.Log("t", p).HighWatermark, 0, 9 * 2)); // whole batches, not scattered
+        // Whole batches, not scattered: 1 KiB holds 8 of these records, so 40 make 5 batches, and the deliveries come
+        // in at most 5 runs of one partition. The next partition is random (it may come up again a batch later, as in
+        // Kafka), so how many records one partition gets is not fixed; a per-record spread would give 40 runs.
+        var switches = runs.Zip(runs.Skip(1)).Count(pair => pair.First != pair.Second);
+        Assert.InRange(switches + 1, 2, 5);
     }
 
     [Fact]

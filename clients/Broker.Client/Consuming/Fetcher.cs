@@ -345,19 +345,25 @@ internal sealed class Fetcher
                 }
             }
 
-            if (!_stop.IsCancellationRequested)
+            try
             {
-                // The next fetch goes out from here rather than after waking the loop: one thread hop less per fetch.
-                // A partition left waiting (a failed fetch backs off) is the loop's: woken, it sleeps the backoff.
-                if (RunPass(new FetchPass()))
+                if (!_stop.IsCancellationRequested)
                 {
-                    Wake();
+                    // The next fetch goes out from here rather than after waking the loop: one thread hop less per
+                    // fetch. A partition left waiting (a failed fetch backs off) is the loop's: woken, it sleeps the
+                    // backoff.
+                    if (RunPass(new FetchPass()))
+                    {
+                        Wake();
+                    }
                 }
             }
-
-            if (queued)
+            finally
             {
-                _arrived.Set();
+                if (queued)
+                {
+                    _arrived.Set();
+                }
             }
         }
     }

@@ -88,6 +88,11 @@ public sealed partial class WakeSignal : IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        if (millisecondsTimeout == 0)
+        {
+            return Volatile.Read(ref _state) == Signalled; // a look, no system call
+        }
+
         if (Interlocked.CompareExchange(ref _state, Parked, Unset) == Signalled)
         {
             return true;

@@ -30,6 +30,7 @@ public class WakeSignalTests
     {
         using var signal = new WakeSignal();
 
+        Assert.False(signal.Wait(0));
         Assert.False(signal.Wait(30));
         Assert.False(signal.IsSet);
         signal.Set(); // not lost after a timed-out wait
