@@ -27,8 +27,14 @@ public sealed partial class WakeSignal : IDisposable
     private int _state;
 
     public WakeSignal()
+        : this(preferEventFd: true)
     {
-        _eventFd = OperatingSystem.IsLinux() ? TryCreateEventFd() : null;
+    }
+
+    /// <summary>With <paramref name="preferEventFd"/> false, the fallback everywhere (tests run both).</summary>
+    internal WakeSignal(bool preferEventFd)
+    {
+        _eventFd = preferEventFd && OperatingSystem.IsLinux() ? TryCreateEventFd() : null;
         if (_eventFd is null)
         {
             _fallback = new ManualResetEventSlim(initialState: false, spinCount: 0);
