@@ -142,9 +142,10 @@ public sealed class Producer : IAsyncDisposable
     {
         var queues = _accumulator.Topic(topic);
         int partition;
+        bool sticky;
         try
         {
-            partition = ChoosePartition(queues, description, message);
+            partition = ChoosePartition(queues, description, message, out sticky);
         }
         catch
         {
@@ -153,23 +154,25 @@ public sealed class Producer : IAsyncDisposable
         }
 
         var timestamp = message.TimestampMs ?? _time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (_accumulator.Append(queues.For(partition), message, timestamp, completion, reservedBytes, out var batchOpened))
+        var result = _accumulator.Append(queues.For(partition), message, timestamp, completion, reservedBytes, abortOnNewBatch: sticky);
+        if ((result & AppendResult.Aborted) != 0)
         {
-            if (message.Partition is null && message.Key is null)
-            {
-                queues.NextStickyPartition(description.PartitionCount, partition);
-            }
-
-            _sender.Wake();
+            // The sticky partition's batch is full: this record starts the next partition's batch.
+            partition = queues.NextStickyPartition(description.PartitionCount, partition);
+            result |= _accumulator.Append(queues.For(partition), message, timestamp, completion, reservedBytes);
         }
-        else if (batchOpened)
+
+        if ((result & (AppendResult.SealedFull | AppendResult.BatchOpened)) != 0)
         {
             _sender.Wake();
         }
     }
 
-    private static int ChoosePartition(TopicQueues queues, TopicDescription description, Message message)
+    /// <param name="sticky">True when a keyless record goes to the sticky partition it found (not one chosen for it
+    /// just now): it moves on when that partition would need a new batch.</param>
+    private static int ChoosePartition(TopicQueues queues, TopicDescription description, Message message, out bool sticky)
     {
+        sticky = false;
         var count = description.PartitionCount;
         if (message.Partition is int explicitPartition)
         {
@@ -184,8 +187,14 @@ public sealed class Producer : IAsyncDisposable
             return Partitioner.PartitionForKey(message.Key, count);
         }
 
-        var sticky = queues.StickyPartition;
-        return (uint)sticky < (uint)count ? sticky : queues.NextStickyPartition(count, sticky);
+        var current = queues.StickyPartition;
+        if ((uint)current < (uint)count)
+        {
+            sticky = true;
+            return current;
+        }
+
+        return queues.NextStickyPartition(count, current);
     }
 
     private long ReservationFor(Message message)

@@ -17,9 +17,9 @@ public class AccumulatorTests
         using var accumulator = Accumulator(batchSize: 1024, linger: TimeSpan.FromSeconds(1));
         var queue = accumulator.Topic("t").For(0);
         var message = new Message(null, new byte[300]);
-        var sealedFull = Enumerable.Range(0, 4).Select(i => accumulator.Append(queue, message, 0, null, 300, out _)).ToList();
+        var results = Enumerable.Range(0, 4).Select(i => accumulator.Append(queue, message, 0, null, 300)).ToList();
 
-        Assert.Equal([false, false, false, true], sealedFull);
+        Assert.Equal([AppendResult.BatchOpened, AppendResult.None, AppendResult.None, AppendResult.SealedFull | AppendResult.BatchOpened], results);
         var pass = new DrainPass();
         accumulator.Drain(Leaders("t", 1), everything: false, pass);
         var drained = Assert.Single(Assert.Single(pass.ByLeader).Value);
@@ -38,7 +38,7 @@ public class AccumulatorTests
         var message = new Message(null, new byte[300]);
         for (var i = 0; i < 4; i++)
         {
-            accumulator.Append(queue, message, 0, null, 300, out _);
+            accumulator.Append(queue, message, 0, null, 300);
         }
 
         var pass = new DrainPass();
@@ -53,7 +53,7 @@ public class AccumulatorTests
     public void An_open_batch_waits_for_linger_and_the_pass_says_when_it_is_due()
     {
         using var accumulator = Accumulator(batchSize: 16 * 1024, linger: TimeSpan.FromMilliseconds(5));
-        accumulator.Append(accumulator.Topic("t").For(0), new Message(null, [1]), 0, null, 40, out _);
+        accumulator.Append(accumulator.Topic("t").For(0), new Message(null, [1]), 0, null, 40);
         var pass = new DrainPass();
 
         accumulator.Drain(Leaders("t", 1), everything: false, pass);
@@ -72,17 +72,75 @@ public class AccumulatorTests
         var topic = accumulator.Topic("t");
         var pass = new DrainPass();
         topic.StickyPartition = 0;
-        accumulator.Append(topic.For(0), new Message(null, [1]), 0, null, 40, out _);
+        accumulator.Append(topic.For(0), new Message(null, [1]), 0, null, 40);
 
         accumulator.Drain(Leaders("t", 1), everything: true, pass);
         Assert.Single(pass.ByLeader);
         Assert.Equal(0, topic.StickyPartition);
 
-        accumulator.Append(topic.For(0), new Message(null, [1]), 0, null, 40, out _);
+        accumulator.Append(topic.For(0), new Message(null, [1]), 0, null, 40);
         _time.Advance(TimeSpan.FromMilliseconds(5));
         accumulator.Drain(Leaders("t", 1), everything: false, pass);
         Assert.Single(pass.ByLeader);
         Assert.Equal(-1, topic.StickyPartition);
+    }
+
+    [Fact]
+    public void A_keyless_record_that_does_not_fit_the_sticky_batch_is_handed_back_and_not_left_in_a_batch_of_its_own()
+    {
+        using var accumulator = Accumulator(batchSize: 1024, linger: TimeSpan.FromSeconds(1));
+        var topic = accumulator.Topic("t");
+        topic.StickyPartition = 0;
+        var message = new Message(null, new byte[300]);
+        for (var i = 0; i < 3; i++)
+        {
+            accumulator.Append(topic.For(0), message, 0, null, 300, abortOnNewBatch: true);
+        }
+
+        // The fourth does not fit: the batch is sealed and the record is not taken.
+        Assert.Equal(AppendResult.SealedFull | AppendResult.Aborted, accumulator.Append(topic.For(0), message, 0, null, 300, abortOnNewBatch: true));
+        Assert.Null(topic.For(0).Open);
+        // A thread that read partition 0 as sticky before the first one moved on is handed back too.
+        Assert.Equal(AppendResult.Aborted, accumulator.Append(topic.For(0), message, 0, null, 300, abortOnNewBatch: true));
+
+        // Both move to one new partition, not one each.
+        var next = topic.NextStickyPartition(8, previous: 0);
+        Assert.NotEqual(0, next);
+        Assert.Equal(next, topic.NextStickyPartition(8, previous: 0));
+        Assert.Equal(AppendResult.BatchOpened, accumulator.Append(topic.For(next), message, 0, null, 300, abortOnNewBatch: true));
+
+        var pass = new DrainPass();
+        accumulator.Drain(Leaders("t", 8), everything: true, pass);
+        Assert.Equal([3, 1], pass.ByLeader.Single().Value.OrderBy(d => d.Queue.Partition.Partition).Select(d => d.Batches.Single().RecordCount));
+    }
+
+    [Fact]
+    public void A_partition_chosen_as_sticky_again_takes_records_although_its_last_batch_was_full()
+    {
+        using var accumulator = Accumulator(batchSize: 1024, linger: TimeSpan.FromSeconds(1));
+        var topic = accumulator.Topic("t");
+        var message = new Message(null, new byte[300]);
+        topic.StickyPartition = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            accumulator.Append(topic.For(0), message, 0, null, 300, abortOnNewBatch: true);
+        }
+
+        // One partition only: moving on comes back to it.
+        Assert.Equal(0, topic.NextStickyPartition(1, previous: 0));
+        Assert.Equal(AppendResult.BatchOpened, accumulator.Append(topic.For(0), message, 0, null, 300, abortOnNewBatch: true));
+    }
+
+    [Fact]
+    public void After_a_flush_took_the_sticky_batch_keyless_records_stay_on_the_partition()
+    {
+        using var accumulator = Accumulator(batchSize: 1024, linger: TimeSpan.FromSeconds(1));
+        var topic = accumulator.Topic("t");
+        topic.StickyPartition = 0;
+        accumulator.Append(topic.For(0), new Message(null, [1]), 0, null, 40, abortOnNewBatch: true);
+        accumulator.Drain(Leaders("t", 1), everything: true, new DrainPass());
+
+        Assert.Equal(AppendResult.BatchOpened, accumulator.Append(topic.For(0), new Message(null, [2]), 0, null, 40, abortOnNewBatch: true));
     }
 
     [Fact]
@@ -91,10 +149,10 @@ public class AccumulatorTests
         using var accumulator = Accumulator(batchSize: 100, linger: TimeSpan.Zero, maxInFlight: 1);
         var queue = accumulator.Topic("t").For(0);
         var pass = new DrainPass();
-        accumulator.Append(queue, new Message(null, new byte[80]), 0, null, 120, out _);
+        accumulator.Append(queue, new Message(null, new byte[80]), 0, null, 120);
         accumulator.Drain(Leaders("t", 1), everything: false, pass);
         var first = Assert.Single(Assert.Single(pass.ByLeader).Value);
-        accumulator.Append(queue, new Message(null, new byte[80]), 0, null, 120, out _);
+        accumulator.Append(queue, new Message(null, new byte[80]), 0, null, 120);
 
         accumulator.Drain(Leaders("t", 1), everything: false, pass);
         Assert.Empty(pass.ByLeader);
@@ -108,7 +166,7 @@ public class AccumulatorTests
     public void A_partition_without_a_known_leader_is_held_and_reported()
     {
         using var accumulator = Accumulator(batchSize: 100, linger: TimeSpan.Zero);
-        accumulator.Append(accumulator.Topic("other").For(0), new Message(null, [1]), 0, null, 40, out _);
+        accumulator.Append(accumulator.Topic("other").For(0), new Message(null, [1]), 0, null, 40);
         var pass = new DrainPass();
 
         accumulator.Drain(Leaders("t", 1), everything: true, pass);
@@ -128,7 +186,7 @@ public class AccumulatorTests
         {
             for (var i = 0; i < 5_000; i++)
             {
-                accumulator.Append(queue, message, i, callback, 150, out _);
+                accumulator.Append(queue, message, i, callback, 150);
             }
         }
 
@@ -180,9 +238,7 @@ public class AccumulatorTests
         // Regression: a lingering batch was not reported, so a sender with nothing due slept and never sent it.
         using var accumulator = Accumulator(batchSize: 1024, linger: TimeSpan.FromSeconds(1));
         var queue = accumulator.Topic("t").For(0);
-        Assert.False(accumulator.Append(queue, new Message(null, [1]), 0, null, 40, out var opened));
-        Assert.True(opened);
-        accumulator.Append(queue, new Message(null, [2]), 0, null, 40, out opened);
-        Assert.False(opened);
+        Assert.Equal(AppendResult.BatchOpened, accumulator.Append(queue, new Message(null, [1]), 0, null, 40));
+        Assert.Equal(AppendResult.None, accumulator.Append(queue, new Message(null, [2]), 0, null, 40));
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Broker.Client.Tests.Support;
 using Broker.Core.Compression;
 using Broker.Core.Errors;
+using Broker.Core.Records;
 using Broker.Protocol;
 using Broker.Protocol.Messages.Produce;
 using static Broker.Client.Tests.Support.LogReader;
@@ -83,6 +84,11 @@ public class ProducerTests
         // pick at most 5 partitions (the next one is random, and may come up again, as in Kafka). Spread per record,
         // 40 records would reach all 8.
         Assert.InRange(distinct, 2, 5);
+        // The record that did not fit started the next partition's batch: every batch is full but the one the flush
+        // took. Opening a batch for it where it did not fit left a batch of one behind at each move.
+        var sizes = Enumerable.Range(0, 8).SelectMany(p => cluster.Log("t", p).Batches).Select(b => RecordBatchHeader.Read(b).RecordCount).ToList();
+        Assert.Equal(40, sizes.Sum());
+        Assert.True(sizes.Count(n => n < sizes.Max()) <= 1, $"batches of {string.Join(", ", sizes)} records");
     }
 
     [Fact]

@@ -20,6 +20,11 @@ internal sealed class PartitionQueue(TopicPartition partition)
 
     public ProducerBatch? Open { get; set; }
 
+    /// <summary>True when the last batch here was sealed for being full, and since then no batch has opened and the
+    /// partition has not been chosen as sticky again: a keyless record that read this partition as sticky just before
+    /// another thread moved on goes to the next one too.</summary>
+    public bool FilledUp { get; set; }
+
     public Queue<ProducerBatch> Sealed { get; } = new();
 
     public PartitionInFlight InFlight { get; } = new();

@@ -36,12 +36,14 @@ internal sealed class RecordAccumulator : IDisposable
     public TopicQueues Topic(string topic) => _topics.GetOrAdd(topic, static name => new TopicQueues(name));
 
     /// <summary>Appends a record whose memory is already reserved.</summary>
-    /// <param name="batchOpened">True when the record opened a new batch: the sender must learn of it even while it
-    /// lingers, since a sender with nothing due sleeps until woken and only it turns the linger into a deadline.</param>
-    /// <returns>True when the partition's previous batch was full and sealed: the sender has work, and the sticky partition moves on.</returns>
-    public bool Append(PartitionQueue queue, Message message, long timestampMs, object? completion, long reservedBytes, out bool batchOpened)
+    /// <param name="abortOnNewBatch">For a keyless record on the sticky partition: when the partition's batch is full
+    /// (this record does not fit, or another one sealed it just now), append nothing and report
+    /// <see cref="AppendResult.Aborted"/>, so the record starts the next sticky partition's batch instead of leaving a
+    /// batch of one behind (as Kafka's abortOnNewBatch, KIP-480). A batch a flush took does not count: records after
+    /// a flush stay on their partition.</param>
+    public AppendResult Append(PartitionQueue queue, Message message, long timestampMs, object? completion, long reservedBytes, bool abortOnNewBatch = false)
     {
-        bool sealedFull = false, opened = false;
+        var result = AppendResult.None;
         lock (queue.Lock)
         {
             var open = queue.Open;
@@ -50,22 +52,28 @@ internal sealed class RecordAccumulator : IDisposable
                 open.Seal();
                 queue.Sealed.Enqueue(open);
                 queue.Open = open = null;
-                sealedFull = true;
+                queue.FilledUp = true;
+                result |= AppendResult.SealedFull;
             }
 
             if (open is null)
             {
+                if (abortOnNewBatch && queue.FilledUp)
+                {
+                    return result | AppendResult.Aborted;
+                }
+
                 open = Rent();
                 open.Open(queue.Partition, _time.GetTimestamp());
                 queue.Open = open;
-                opened = true;
+                queue.FilledUp = false;
+                result |= AppendResult.BatchOpened;
             }
 
             open.Append(message, timestampMs, completion, reservedBytes);
         }
 
-        batchOpened = opened;
-        return sealedFull || (opened && _options.Linger == TimeSpan.Zero);
+        return result;
     }
 
     /// <summary>
@@ -85,10 +93,7 @@ internal sealed class RecordAccumulator : IDisposable
                 if (DrainPartition(queue, metadata, everything, now, pass, identity, sendable))
                 {
                     // The sticky partition's batch is on its way: keyless records move to another partition.
-                    if (topic.StickyPartition == queue.Partition.Partition)
-                    {
-                        topic.StickyPartition = -1;
-                    }
+                    topic.ReleaseSticky(queue.Partition.Partition);
                 }
             }
         }
@@ -291,4 +296,21 @@ internal sealed class RecordAccumulator : IDisposable
 
     private ProducerBatch Rent() =>
         _free.TryDequeue(out var batch) ? batch : new ProducerBatch(_options.Compression, _options.BatchSize);
+}
+
+/// <summary>What <see cref="RecordAccumulator.Append"/> did; the sender must be woken for the first two.</summary>
+[Flags]
+internal enum AppendResult
+{
+    None = 0,
+
+    /// <summary>The partition's open batch was full: it was sealed and is ready to send.</summary>
+    SealedFull = 1,
+
+    /// <summary>The record opened a new batch. The sender must learn of it even while it lingers: a sender with nothing
+    /// due sleeps until woken, and only it turns the linger into a deadline.</summary>
+    BatchOpened = 2,
+
+    /// <summary>The record was not appended: it would have opened a new batch and the caller asked to abort then.</summary>
+    Aborted = 4,
 }

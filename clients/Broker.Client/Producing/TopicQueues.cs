@@ -99,18 +99,44 @@ internal sealed class TopicQueues(string name)
     }
 
     /// <summary>
-    /// Picks the next sticky partition at random, away from <paramref name="previous"/> when there is a choice (Kafka's
-    /// sticky partitioner: fill one batch, then move on, so keyless records make full batches instead of many small).
+    /// Moves the sticky partition away from <paramref name="previous"/>, to one picked at random among the others
+    /// (Kafka's sticky partitioner: fill one batch, then move on, so keyless records make full batches instead of many
+    /// small), and returns the sticky partition now. When another thread has moved it already, that choice stands:
+    /// threads that find the same batch full move the partition once, not once each.
     /// </summary>
     public int NextStickyPartition(int partitionCount, int previous)
     {
-        var next = partitionCount <= 1 ? 0 : Random.Shared.Next(partitionCount - 1);
-        if (partitionCount > 1 && next >= previous && previous >= 0)
+        var current = StickyPartition;
+        while (true)
         {
-            next++;
-        }
+            if (current != previous && (uint)current < (uint)partitionCount)
+            {
+                return current;
+            }
 
-        StickyPartition = next;
-        return next;
+            var next = partitionCount <= 1 ? 0 : Random.Shared.Next(partitionCount - 1);
+            if (partitionCount > 1 && next >= previous && previous >= 0)
+            {
+                next++;
+            }
+
+            var seen = Interlocked.CompareExchange(ref _stickyPartition, next, current);
+            if (seen == current)
+            {
+                // Chosen anew, the partition takes records whatever its last batch was (see PartitionQueue.FilledUp).
+                var queue = For(next);
+                lock (queue.Lock)
+                {
+                    queue.FilledUp = false;
+                }
+
+                return next;
+            }
+
+            current = seen;
+        }
     }
+
+    /// <summary>Lets keyless records choose anew, unless the sticky partition has moved on from <paramref name="partition"/> already.</summary>
+    public void ReleaseSticky(int partition) => Interlocked.CompareExchange(ref _stickyPartition, -1, partition);
 }
