@@ -253,7 +253,8 @@ public sealed class LogManager : IDisposable
         lock (_checkpointLock)
         {
             var logs = _logs.Values.ToList();
-            RecoveryPoints.Write(logs.Select(l => KeyValuePair.Create(l.TopicPartition, l.FlushedOffset)));
+            // An offline log's offsets may not match its files: it is recovered from its first segment.
+            RecoveryPoints.Write(logs.Select(l => KeyValuePair.Create(l.TopicPartition, l.OfflineReason is null ? l.FlushedOffset : 0)));
             HighWatermarks.Write(logs.Select(l => KeyValuePair.Create(l.TopicPartition, l.HighWatermark)));
             LogStartOffsets.Write(logs.Select(l => KeyValuePair.Create(l.TopicPartition, l.LogStartOffset)));
             CleanerCheckpoints.Write(logs.Where(l => l.CleanerCheckpoint > l.LogStartOffset).Select(l => KeyValuePair.Create(l.TopicPartition, l.CleanerCheckpoint)));
@@ -261,7 +262,8 @@ public sealed class LogManager : IDisposable
     }
 
     /// <summary>Clean shutdown: stops the loop, flushes and closes every log, writes the checkpoints and then the
-    /// clean-shutdown marker, in that order, so the marker implies everything before it is durable.</summary>
+    /// clean-shutdown marker, in that order, so the marker implies everything before it is durable. With a log
+    /// offline (<see cref="PartitionLog.OfflineReason"/>) there is no marker: the next start runs recovery.</summary>
     public void Close()
     {
         lock (_lifecycleLock)
@@ -287,7 +289,10 @@ public sealed class LogManager : IDisposable
         _background?.Dispose();
         Parallel.ForEach(_logs.Values, log => log.Close());
         WriteCheckpoints();
-        DurableFiles.WriteAtomically(CleanShutdownMarker, string.Empty);
+        if (_logs.Values.All(log => log.OfflineReason is null))
+        {
+            DurableFiles.WriteAtomically(CleanShutdownMarker, string.Empty);
+        }
     }
 
     public void Dispose() => Close();

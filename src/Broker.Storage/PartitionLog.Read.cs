@@ -12,6 +12,7 @@ public sealed partial class PartitionLog
     public LogReadResult Read(long startOffset, int maxBytes, long maxOffsetExclusive = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        ThrowIfOffline();
         var logEnd = LogEndOffset;
         var segments = Volatile.Read(ref _segments);
         var logStart = LogStartOffset;
@@ -51,6 +52,7 @@ public sealed partial class PartitionLog
     /// Found through each segment's largest timestamp, then its time index, then a scan of headers.</summary>
     public TimestampOffset? FindOffsetByTimestamp(long timestampMs, long maxOffsetExclusive = long.MaxValue)
     {
+        ThrowIfOffline();
         var limit = Math.Min(LogEndOffset, maxOffsetExclusive);
         var segments = Volatile.Read(ref _segments);
         var logStart = LogStartOffset;

@@ -31,7 +31,7 @@ public sealed partial class PartitionLog
             }
             catch (Exception e) when (StorageErrors.IsIoFailure(e))
             {
-                throw StorageErrors.Wrap(e, $"truncating {TopicPartition} to {offset}");
+                throw GoOffline(e, $"truncating {TopicPartition} to {offset}");
             }
         }
     }
@@ -123,6 +123,24 @@ public sealed partial class PartitionLog
         {
             if (_closed)
             {
+                return;
+            }
+
+            if (_offlineReason is not null)
+            {
+                // Nothing is flushed, cut, snapshotted or deleted: the files stay as the failure left them, and the
+                // next start recovers them in full (LogManager gives an offline log no recovery point).
+                _closed = true;
+                foreach (var segment in _segments.AsSpan())
+                {
+                    segment.Abandon();
+                }
+
+                foreach (var (segment, _) in _pendingDeletions)
+                {
+                    segment.Abandon();
+                }
+
                 return;
             }
         }
@@ -237,7 +255,7 @@ public sealed partial class PartitionLog
         }
         catch (Exception e) when (StorageErrors.IsIoFailure(e))
         {
-            throw StorageErrors.Wrap(e, $"truncating {TopicPartition} fully to {offset}");
+            throw GoOffline(e, $"truncating {TopicPartition} fully to {offset}");
         }
     }
 

@@ -1,4 +1,5 @@
 using Broker.Core;
+using Broker.Core.Errors;
 
 namespace Broker.Storage;
 
@@ -50,6 +51,7 @@ public sealed partial class PartitionLog : IDisposable
     private int _truncations;
     private bool _directoryDirty;
     private bool _closed;
+    private volatile string? _offlineReason;
 
     private PartitionLog(string directory, TopicPartition topicPartition, LogConfig config, TimeProvider time, LoadedLog loaded, long highWatermark, long cleanerCheckpoint)
     {
@@ -148,10 +150,17 @@ public sealed partial class PartitionLog : IDisposable
     public ValueTask FlushAsync(long offsetExclusive, CancellationToken cancellationToken = default) =>
         _groupCommit.WaitAsync(offsetExclusive, cancellationToken);
 
+    /// <summary>Null while the log is usable. Otherwise why it went offline: an I/O failure in the middle of a
+    /// truncation left its files and its offsets disagreeing, so every later read, append and flush fails with
+    /// StorageError rather than serve or extend the wrong bytes, until a restart recovers the log from its files (as
+    /// Kafka takes a failed log directory offline). Such a log closes without a flush and is recovered in full.</summary>
+    public string? OfflineReason => _offlineReason;
+
     /// <summary>fsyncs every segment holding offsets at or after <see cref="FlushedOffset"/> up to the LEO seen at the
     /// start, then advances FlushedOffset (unless a truncation intervened).</summary>
     public void Flush()
     {
+        ThrowIfOffline();
         lock (_flushLock)
         {
             long target;
@@ -262,5 +271,25 @@ public sealed partial class PartitionLog : IDisposable
         {
             throw new ObjectDisposedException(nameof(PartitionLog), $"The log of {TopicPartition} is closed.");
         }
+
+        ThrowIfOffline();
+    }
+
+    private void ThrowIfOffline()
+    {
+        if (_offlineReason is { } reason)
+        {
+            throw new BrokerException(ErrorCode.StorageError,
+                $"The log of {TopicPartition} is offline since {reason} Restart the broker to recover it from its files.");
+        }
+    }
+
+    /// <summary>Takes the log offline after an I/O failure in the middle of a change to its files (see
+    /// <see cref="OfflineReason"/>) and returns the StorageError to throw.</summary>
+    private BrokerException GoOffline(Exception failure, string action)
+    {
+        var error = StorageErrors.Wrap(failure, action);
+        _offlineReason ??= error.Message;
+        return error;
     }
 }

@@ -54,6 +54,38 @@ public class LogManagerTests
     }
 
     [Fact]
+    public void A_log_gone_offline_closes_without_the_clean_marker_and_is_recovered_in_full_on_the_next_start()
+    {
+        using var dir = new TempDirectory();
+        using (var manager = LogManager.Open(dir.Path, 1, TestLogs.Small, new ManualTimeProvider()))
+        {
+            var log = manager.GetOrCreateLog(Orders0, TestLogs.Small);
+            log.Append(TestBatches.Create(3));
+            log.Roll();
+            log.Append(TestBatches.Create(3));
+            manager.GetOrCreateLog(Orders1, TestLogs.Small).Append(TestBatches.Create(2));
+            var blocker = LogFileNames.LogFile(Path.Combine(dir.Path, "orders-0"), 100);
+            Directory.CreateDirectory(blocker);
+            Assert.Throws<BrokerException>(() => log.TruncateFullyAndStartAt(100));
+            Assert.NotNull(log.OfflineReason);
+            Directory.Delete(blocker);
+        }
+
+        Assert.False(File.Exists(Path.Combine(dir.Path, ".clean-shutdown")));
+        var recoveryPoints = new OffsetCheckpointFile(Path.Combine(dir.Path, "recovery-point-offset-checkpoint")).Read();
+        Assert.Equal((0L, 2L), (recoveryPoints[Orders0], recoveryPoints[Orders1]));
+
+        using var reopened = LogManager.Open(dir.Path, 1, TestLogs.Small, new ManualTimeProvider());
+        Assert.False(reopened.HadCleanShutdown);
+        var orders0 = reopened.GetLog(Orders0)!;
+        Assert.Null(orders0.OfflineReason);
+        var end = orders0.LogEndOffset;
+        orders0.Append(TestBatches.Create(1));
+        Assert.Equal(end + 1, orders0.LogEndOffset);
+        Assert.Equal(2, reopened.GetLog(Orders1)!.LogEndOffset);
+    }
+
+    [Fact]
     public void After_a_crash_partitions_recover_from_their_recovery_points()
     {
         using var dir = new TempDirectory();

@@ -56,6 +56,61 @@ public class PartitionLogTruncationRetentionTests
     }
 
     [Fact]
+    public void A_full_truncation_that_fails_half_way_takes_the_log_offline_instead_of_appending_to_the_old_files()
+    {
+        using var dir = new TempDirectory();
+        using var log = TestLogs.Open(dir.Path);
+        log.Append(TestBatches.Create(3));
+        log.Roll();
+        log.Append(TestBatches.Create(3));
+        // The new segment's file cannot be created: a directory has its name. The old segments are renamed by then.
+        Directory.CreateDirectory(LogFileNames.LogFile(dir.Path, 100));
+
+        Assert.Equal(ErrorCode.StorageError, Assert.Throws<BrokerException>(() => log.TruncateFullyAndStartAt(100)).Code);
+
+        Assert.Contains("truncating t-0 fully to 100", log.OfflineReason);
+        // The append went to the old active segment, already renamed for deletion, as offset 100; then the segment's
+        // deletion took it with it.
+        Assert.Equal(ErrorCode.StorageError, Assert.Throws<BrokerException>(() => log.Append(TestBatches.Create(1))).Code);
+        Assert.Equal(ErrorCode.StorageError, Assert.Throws<BrokerException>(() => log.Read(100, 4096)).Code);
+        Assert.Equal(ErrorCode.StorageError, Assert.Throws<BrokerException>(() => log.Flush()).Code);
+        Assert.Equal(ErrorCode.StorageError, Assert.Throws<BrokerException>(() => log.TruncateTo(0)).Code);
+        var error = Assert.Throws<BrokerException>(() => log.FindOffsetByTimestamp(0));
+        Assert.Contains("Restart the broker", error.Message);
+    }
+
+    [Fact]
+    public void A_truncation_that_fails_half_way_takes_the_log_offline_and_a_reopen_recovers_the_files()
+    {
+        using var dir = new TempDirectory();
+        var log = TestLogs.Open(dir.Path);
+        log.Append(TestBatches.Create(3));
+        log.Roll();
+        log.Append(TestBatches.Create(3));
+        log.Append(TestBatches.Create(3));
+        log.Roll();
+        log.Append(TestBatches.Create(3));
+        // The later segment cannot be renamed for deletion (a directory has the name), so the containing segment is
+        // never cut, while the LEO has been lowered by then.
+        var blocker = LogFileNames.LogFile(dir.Path, 9) + LogFileNames.DeletedSuffix;
+        Directory.CreateDirectory(blocker);
+
+        Assert.Equal(ErrorCode.StorageError, Assert.Throws<BrokerException>(() => log.TruncateTo(4)).Code);
+        Assert.Contains("truncating t-0 to 4", log.OfflineReason);
+        // The log carried on with its LEO and its segments disagreeing: this append failed with "segments out of order".
+        Assert.Equal(ErrorCode.StorageError, Assert.Throws<BrokerException>(() => log.Append(TestBatches.Create(1))).Code);
+        log.Close(); // no flush, no cut, no deletions: the files as the failure left them
+        Directory.Delete(blocker);
+
+        using var reopened = TestLogs.Open(dir.Path, clean: false);
+        Assert.Null(reopened.OfflineReason);
+        Assert.Equal(12, reopened.LogEndOffset); // nothing was cut: the truncation is asked for again (a follower's is)
+        reopened.TruncateTo(4);
+        reopened.Append(TestBatches.Create(1));
+        Assert.Equal([(0L, 2L), (3L, 3L)], reopened.ReadAll(0).Select(b => (b.BaseOffset, b.LastOffset)));
+    }
+
+    [Fact]
     public void Truncate_fully_starts_an_empty_log_at_the_offset()
     {
         using var dir = new TempDirectory();
