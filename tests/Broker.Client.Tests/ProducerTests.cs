@@ -69,6 +69,11 @@ public class ProducerTests
         options.BatchSize = 1024;
         options.Linger = TimeSpan.FromSeconds(5);
         await using var producer = new Producer(options);
+        // The topic's metadata first (one record to partition 0, alone in its batch): records produced before it is
+        // known are held and appended later, while the flush below already sends whatever is open.
+        var warmUp = producer.ProduceAsync("t", new Message(null, [1]) { Partition = 0 });
+        await producer.FlushAsync().WaitAsync(TestOptions.Wait);
+        await warmUp;
         var partitions = new ConcurrentQueue<int>();
 
         for (var i = 0; i < 40; i++)
@@ -77,16 +82,17 @@ public class ProducerTests
         }
 
         await producer.FlushAsync().WaitAsync(TestOptions.Wait);
-        var delivered = partitions.ToList();
-        Assert.Equal(40, delivered.Count);
-        var distinct = Enumerable.Range(0, 8).Count(p => cluster.Log("t", p).HighWatermark > 0);
+        Assert.Equal(40, partitions.Count);
+        var batches = Enumerable.Range(0, 8)
+            .Select(p => cluster.Log("t", p).Batches.Skip(p == 0 ? 1 : 0).Select(b => RecordBatchHeader.Read(b).RecordCount).ToList())
+            .ToList();
         // Moved on after each full batch, and only then: 1 KiB holds 8 of these records, so 40 seal 4 batches and
         // pick at most 5 partitions (the next one is random, and may come up again, as in Kafka). Spread per record,
         // 40 records would reach all 8.
-        Assert.InRange(distinct, 2, 5);
+        Assert.InRange(batches.Count(b => b.Count > 0), 2, 5);
         // The record that did not fit started the next partition's batch: every batch is full but the one the flush
         // took. Opening a batch for it where it did not fit left a batch of one behind at each move.
-        var sizes = Enumerable.Range(0, 8).SelectMany(p => cluster.Log("t", p).Batches).Select(b => RecordBatchHeader.Read(b).RecordCount).ToList();
+        var sizes = batches.SelectMany(b => b).ToList();
         Assert.Equal(40, sizes.Sum());
         Assert.True(sizes.Count(n => n < sizes.Max()) <= 1, $"batches of {string.Join(", ", sizes)} records");
     }
