@@ -116,9 +116,31 @@ public sealed partial class PartitionLog
         }
     }
 
-    /// <summary>Flushes, records each segment's final time index entry, trims indices and closes every file.</summary>
+    /// <summary>Flushes, records each segment's final time index entry, trims indices and closes every file. An
+    /// offline log (<see cref="OfflineReason"/>) only closes its files, leaving them as the failure left them for the
+    /// next start to recover in full (LogManager gives it no recovery point).</summary>
     public void Close()
     {
+        lock (_writeLock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+        }
+
+        if (_offlineReason is null)
+        {
+            try
+            {
+                Flush();
+            }
+            catch (BrokerException) when (_offlineReason is not null)
+            {
+                // A truncation failed meanwhile: closed as offline below.
+            }
+        }
+
         lock (_writeLock)
         {
             if (_closed)
@@ -128,26 +150,10 @@ public sealed partial class PartitionLog
 
             if (_offlineReason is not null)
             {
-                // Nothing is flushed, cut, snapshotted or deleted: the files stay as the failure left them, and the
-                // next start recovers them in full (LogManager gives an offline log no recovery point).
-                _closed = true;
-                foreach (var segment in _segments.AsSpan())
-                {
-                    segment.Abandon();
-                }
-
-                foreach (var (segment, _) in _pendingDeletions)
-                {
-                    segment.Abandon();
-                }
-
+                AbandonLocked();
                 return;
             }
-        }
 
-        Flush();
-        lock (_writeLock)
-        {
             _closed = true;
             TakeProducerSnapshotLocked(_logEndOffset, durable: true);
             DeleteDueFilesLocked(long.MaxValue);
@@ -166,16 +172,21 @@ public sealed partial class PartitionLog
     {
         lock (_writeLock)
         {
-            _closed = true;
-            foreach (var segment in _segments.AsSpan())
-            {
-                segment.Abandon();
-            }
+            AbandonLocked();
+        }
+    }
 
-            foreach (var (segment, _) in _pendingDeletions)
-            {
-                segment.Abandon();
-            }
+    private void AbandonLocked()
+    {
+        _closed = true;
+        foreach (var segment in _segments.AsSpan())
+        {
+            segment.Abandon();
+        }
+
+        foreach (var (segment, _) in _pendingDeletions)
+        {
+            segment.Abandon();
         }
     }
 

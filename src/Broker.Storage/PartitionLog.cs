@@ -280,7 +280,7 @@ public sealed partial class PartitionLog : IDisposable
         if (_offlineReason is { } reason)
         {
             throw new BrokerException(ErrorCode.StorageError,
-                $"The log of {TopicPartition} is offline since {reason} Restart the broker to recover it from its files.");
+                $"The log of {TopicPartition} is offline after an I/O failure ({reason}). Restart the broker to recover it from its files.");
         }
     }
 
