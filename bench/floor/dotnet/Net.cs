@@ -1,0 +1,40 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Broker.E2eFloor;
+
+internal static class Net
+{
+    public static Socket ConnectLoopback(int port, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
+                return socket;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                socket.Dispose();
+                Thread.Sleep(50); // the server process is still starting
+            }
+        }
+    }
+
+    public static void ReceiveExactly(Socket socket, Span<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var read = socket.Receive(buffer);
+            if (read == 0)
+            {
+                throw new IOException("The server closed the connection.");
+            }
+
+            buffer = buffer[read..];
+        }
+    }
+}
