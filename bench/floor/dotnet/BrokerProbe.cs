@@ -63,7 +63,11 @@ internal static class BrokerProbe
             });
             producer.Send(frame.WrittenSpan);
         });
-        consuming.Join();
+        if (!consuming.Join(TimeSpan.FromSeconds(30)))
+        {
+            throw new TimeoutException($"The records did not all arrive within 30 s of the last send: does topic '{topic}' exist, with a new partition 0?");
+        }
+
         return consumerFailure is null ? latencies.ToJson("broker-probe", rate) : throw new IOException("The consumer failed.", consumerFailure);
     }
 

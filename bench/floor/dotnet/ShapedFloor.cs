@@ -53,7 +53,11 @@ internal static class ShapedFloor
                 BinaryPrimitives.WriteInt32BigEndian(frame, count * RecordBytes);
                 producer.Send(frame.AsSpan(0, 4 + (count * RecordBytes)));
             });
-            consuming.Join();
+            if (!consuming.Join(TimeSpan.FromSeconds(30)))
+            {
+                throw new TimeoutException("The records did not all arrive within 30 s of the last send.");
+            }
+
             return latencies.ToJson("shaped", rate);
         }
         finally
