@@ -25,7 +25,7 @@ internal static class BrokerProbe
         using var consumer = Net.ConnectLoopback(port, TimeSpan.FromSeconds(5));
         var due = new long[total];
         var latencies = new Latencies(total, warmup);
-        var responses = new Thread(() => Drain(producer)) { IsBackground = true, Name = "produce responses" };
+        var responses = new Thread(() => Net.Drain(producer)) { IsBackground = true, Name = "produce responses" };
         responses.Start();
         Exception? consumerFailure = null;
         var consuming = new Thread(() =>
@@ -69,21 +69,6 @@ internal static class BrokerProbe
         }
 
         return consumerFailure is null ? latencies.ToJson("broker-probe", rate) : throw new IOException("The consumer failed.", consumerFailure);
-    }
-
-    private static void Drain(Socket socket)
-    {
-        var sink = new byte[64 * 1024];
-        try
-        {
-            while (socket.Receive(sink) > 0)
-            {
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // the run is over
-        }
     }
 
     private static void Consume(Socket socket, string topic, long[] due, Latencies latencies)

@@ -37,4 +37,20 @@ internal static class Net
             buffer = buffer[read..];
         }
     }
+
+    /// <summary>Reads and drops everything the server sends until the connection ends (acknowledgements).</summary>
+    public static void Drain(Socket socket)
+    {
+        var sink = new byte[64 * 1024];
+        try
+        {
+            while (socket.Receive(sink) > 0)
+            {
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // the run is over
+        }
+    }
 }

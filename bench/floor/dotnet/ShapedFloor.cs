@@ -42,7 +42,7 @@ internal static class ShapedFloor
             using var consumer = Connect(port, (byte)'C');
             var due = new long[total];
             var latencies = new Latencies(total, warmup);
-            var acks = new Thread(() => Drain(producer)) { IsBackground = true, Name = "acks" };
+            var acks = new Thread(() => Net.Drain(producer)) { IsBackground = true, Name = "acks" };
             acks.Start();
             var consuming = new Thread(() => Consume(consumer, due, latencies)) { IsBackground = true, Name = "consumer" };
             consuming.Start();
@@ -65,21 +65,6 @@ internal static class ShapedFloor
             server.Kill();
             server.WaitForExit();
             File.Delete(file);
-        }
-    }
-
-    private static void Drain(Socket socket)
-    {
-        var sink = new byte[64 * 1024];
-        try
-        {
-            while (socket.Receive(sink) > 0)
-            {
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // the run is over
         }
     }
 
