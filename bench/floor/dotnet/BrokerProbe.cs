@@ -45,7 +45,7 @@ internal static class BrokerProbe
         var value = new byte[ShapedFloor.RecordBytes];
         var frame = new ArrayBufferWriter<byte>(1 << 20);
         var correlationId = 0;
-        Pacer.Run(rate, due, (_, count) =>
+        Pacer.Run(rate, due, count =>
         {
             builder.Reset();
             var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

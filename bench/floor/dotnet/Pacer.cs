@@ -13,9 +13,9 @@ internal static partial class Pacer
     public const int MinSleepMicroseconds = 100;
     public const int BurstMax = 256;
 
-    /// <summary>Runs the schedule of <paramref name="total"/> records; <paramref name="send"/> gets the first index
-    /// of a burst, its size, and the due times (Stopwatch ticks) are in <paramref name="due"/>.</summary>
-    public static void Run(double rate, long[] due, Action<long, int> send)
+    /// <summary>Paces <c>due.Length</c> records, writing each one's due time (Stopwatch ticks) into
+    /// <paramref name="due"/> before <paramref name="send"/> gets the size of the burst it belongs to.</summary>
+    public static void Run(double rate, long[] due, Action<int> send)
     {
         var period = Stopwatch.Frequency / rate;
         var start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 1000);
@@ -39,7 +39,7 @@ internal static partial class Pacer
 
             if (next > first)
             {
-                send(first, (int)(next - first));
+                send((int)(next - first));
             }
         }
     }

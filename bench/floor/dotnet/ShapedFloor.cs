@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Globalization;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -15,10 +15,10 @@ using Microsoft.Win32.SafeHandles;
 namespace Broker.E2eFloor;
 
 /// <summary>
-/// The e2e traffic through a pipeline of the broker's shape with nothing else in it. Server (a child process): Kestrel
-/// with inline I/O scheduling and inline socket completions, as the broker runs; each produce frame is written to a file (pwrite), acknowledged, and
-/// answers the consumer's parked fetch on the producer connection's thread, reading the records back from the file
-/// (pread); a background thread asks for writeback of each new MiB (sync_file_range), as the broker's does. Client:
+/// The e2e traffic through a pipeline of the broker's shape with nothing else in it. Server (a child process):
+/// Kestrel with inline I/O scheduling and inline socket completions, as the broker runs; each produce frame is
+/// written to a file (pwrite), acknowledged, and answers the consumer's parked fetch on the producer connection's
+/// thread, reading the records back from the file (pread); a background thread asks for writeback of each new MiB (sync_file_range), as the broker's does. Client:
 /// a paced producer thread, a thread draining acknowledgements, and a consumer thread long-polling one fetch at a
 /// time, all on blocking sockets. Wire: produce [int32 size][records], ack [int64 end], fetch [int64 record index],
 /// fetch response [int32 size][records]. No record format, no validation, no metadata, no metrics, no allocation per
@@ -48,7 +48,7 @@ internal static class ShapedFloor
             consuming.Start();
 
             var frame = new byte[4 + (Pacer.BurstMax * RecordBytes)];
-            Pacer.Run(rate, due, (_, count) =>
+            Pacer.Run(rate, due, count =>
             {
                 BinaryPrimitives.WriteInt32BigEndian(frame, count * RecordBytes);
                 producer.Send(frame.AsSpan(0, 4 + (count * RecordBytes)));
