@@ -147,8 +147,8 @@ public sealed class LogManager : IDisposable
         }
     }
 
-    /// <summary>Closes the log and removes its directory (renamed to *-delete first, so a crash midway leaves a
-    /// directory that the next open removes rather than loads). False when there was no such log.</summary>
+    /// <summary>Closes the log without flushing it and removes its directory (renamed to *-delete first, so a crash
+    /// midway leaves a directory that the next open removes rather than loads). False when there was no such log.</summary>
     public bool DeleteLog(TopicPartition topicPartition)
     {
         lock (_lifecycleLock)
@@ -158,7 +158,7 @@ public sealed class LogManager : IDisposable
                 return false;
             }
 
-            log.Close();
+            log.CloseForDeletion();
             try
             {
                 var doomed = $"{log.Directory}.{Guid.NewGuid():N}{LogFileNames.DeletedDirectorySuffix}";
@@ -203,22 +203,29 @@ public sealed class LogManager : IDisposable
 
     private void RunRetentionAndFlushes()
     {
+        // Each step on its own: a retention that keeps failing (a segment that cannot be renamed) must not hold back
+        // the log's due flush, which is what moves its recovery point.
         foreach (var log in _logs.Values)
         {
-            try
-            {
-                log.DeleteOldSegments();
-                log.RemoveExpiredProducers();
-                log.FlushIfDue();
-            }
-            catch (BrokerException e)
-            {
-                MaintenanceFailed?.Invoke(log.TopicPartition, e);
-            }
-            catch (ObjectDisposedException)
-            {
-                // Deleted or closed while the tick ran.
-            }
+            RunStep(log, static log => log.DeleteOldSegments());
+            RunStep(log, static log => log.RemoveExpiredProducers());
+            RunStep(log, static log => log.FlushIfDue());
+        }
+    }
+
+    private void RunStep(PartitionLog log, Action<PartitionLog> step)
+    {
+        try
+        {
+            step(log);
+        }
+        catch (BrokerException e)
+        {
+            MaintenanceFailed?.Invoke(log.TopicPartition, e);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Deleted or closed while the tick ran.
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Broker.Core.Errors;
 
 namespace Broker.Storage;
@@ -167,6 +168,19 @@ public sealed partial class PartitionLog
 
     public void Dispose() => Close();
 
+    /// <summary>Closes the files of a log about to be deleted: nothing is flushed, trimmed or snapshotted, as all of
+    /// it goes (a flush there could take seconds of fsync for a large unflushed log, for nothing).</summary>
+    public void CloseForDeletion()
+    {
+        lock (_writeLock)
+        {
+            if (!_closed)
+            {
+                AbandonLocked();
+            }
+        }
+    }
+
     /// <summary>Drops the log as a process crash would: nothing flushed, trimmed or closed cleanly. For tests.</summary>
     internal void Abandon()
     {
@@ -283,12 +297,30 @@ public sealed partial class PartitionLog
         }
 
         LeaderEpochs.TruncateFromStart(newStart);
+
+        // Every segment that left the list is scheduled for deletion, even when one of them cannot be renamed (EIO, a
+        // directory in the way): left out of both lists, its files and handles would stay until a restart. One that
+        // keeps its name is deleted under it when due (a restart before then loads it again, and retention removes it
+        // again).
+        Exception? failed = null;
         for (var i = 0; i < count; i++)
         {
-            ScheduleDeletionLocked(segments[i], nowMs);
+            try
+            {
+                ScheduleDeletionLocked(segments[i], nowMs);
+            }
+            catch (Exception e) when (StorageErrors.IsIoFailure(e))
+            {
+                _pendingDeletions.Add((segments[i], nowMs + _config.FileDeleteDelayMs));
+                failed ??= e;
+            }
         }
 
         ProducerSnapshots.DeleteBelow(Directory, newStart);
+        if (failed is not null)
+        {
+            ExceptionDispatchInfo.Throw(failed);
+        }
     }
 
     private void ScheduleDeletionLocked(LogSegment segment, long nowMs)

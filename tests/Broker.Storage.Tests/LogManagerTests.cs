@@ -126,6 +126,33 @@ public class LogManagerTests
     }
 
     [Fact]
+    public void A_failing_retention_does_not_hold_back_the_flush_and_its_segment_goes_on_a_later_tick()
+    {
+        using var dir = new TempDirectory();
+        var time = new ManualTimeProvider();
+        using var manager = LogManager.Open(dir.Path, 1, TestLogs.Small, time);
+        var failures = new List<TopicPartition>();
+        manager.MaintenanceFailed += (tp, _) => failures.Add(tp);
+        var log = manager.GetOrCreateLog(Orders0, TestLogs.Small with { RetentionMs = 1000, FlushIntervalMs = 500, FileDeleteDelayMs = 0 });
+        log.Append(TestBatches.Create(2, timestampMs: time.NowMs));
+        log.Roll();
+        log.Append(TestBatches.Create(2, timestampMs: time.NowMs + 5000));
+        var partitionDirectory = LogFileNames.PartitionDirectory(dir.Path, Orders0);
+        Directory.CreateDirectory(LogFileNames.LogFile(partitionDirectory, 0) + LogFileNames.DeletedSuffix);
+        time.Advance(2000);
+
+        manager.RunMaintenance();
+        Assert.Equal([Orders0], failures);
+        Assert.Equal(2, log.LogStartOffset);
+        Assert.Equal(4, log.FlushedOffset); // flushed in the same tick all the same
+        Assert.Equal(4, new OffsetCheckpointFile(Path.Combine(dir.Path, "recovery-point-offset-checkpoint")).Read()[Orders0]);
+
+        manager.RunMaintenance();
+        Assert.False(File.Exists(LogFileNames.LogFile(partitionDirectory, 0)));
+        Assert.Equal([Orders0], failures);
+    }
+
+    [Fact]
     public async Task The_background_loop_runs_on_its_timer()
     {
         using var dir = new TempDirectory();

@@ -111,6 +111,54 @@ public class PartitionLogTruncationRetentionTests
     }
 
     [Fact]
+    public void A_segment_that_retention_cannot_rename_is_still_deleted_with_the_others()
+    {
+        using var dir = new TempDirectory();
+        var time = new ManualTimeProvider(1_000_000);
+        using var log = TestLogs.Open(dir.Path, TestLogs.Small with { RetentionMs = 1000, FileDeleteDelayMs = 500 }, time);
+        log.Append(TestBatches.Create(2, timestampMs: 990_000));
+        log.Roll();
+        log.Append(TestBatches.Create(2, timestampMs: 990_000));
+        log.Roll();
+        log.Append(TestBatches.Create(2, timestampMs: 1_000_000));
+        // The first segment's log cannot be renamed to *.deleted: a directory has that name.
+        var blocker = LogFileNames.LogFile(dir.Path, 0) + LogFileNames.DeletedSuffix;
+        Directory.CreateDirectory(blocker);
+
+        Assert.Equal(ErrorCode.StorageError, Assert.Throws<BrokerException>(() => log.DeleteOldSegments()).Code);
+        Assert.Equal([4L], log.SegmentBaseOffsets); // both old segments left the log, the second renamed all the same
+        Assert.Equal(4, log.LogStartOffset);
+        Assert.True(File.Exists(LogFileNames.LogFile(dir.Path, 2) + LogFileNames.DeletedSuffix));
+
+        time.Advance(500);
+        Assert.Equal(2, log.DeleteExpiredSegmentFiles());
+        Assert.False(File.Exists(LogFileNames.LogFile(dir.Path, 0))); // deleted under the name it kept
+        Assert.False(File.Exists(LogFileNames.IndexFile(dir.Path, 0)));
+        Assert.False(File.Exists(LogFileNames.LogFile(dir.Path, 2) + LogFileNames.DeletedSuffix));
+        Assert.Equal(6, log.Append(TestBatches.Create(1)).BaseOffset); // and the log carries on
+    }
+
+    [Fact]
+    public void Closing_for_deletion_flushes_nothing_and_writes_no_snapshot()
+    {
+        using var dir = new TempDirectory();
+        var log = TestLogs.Open(dir.Path);
+        log.Append(TestBatches.Create(3));
+        log.CloseForDeletion();
+        Assert.Equal(0, log.FlushedOffset);
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.snapshot"));
+        Assert.Throws<ObjectDisposedException>(() => log.Append(TestBatches.Create(1)));
+
+        // A plain close does both: the flush and the snapshot at the log end.
+        using var other = new TempDirectory();
+        var closed = TestLogs.Open(other.Path);
+        closed.Append(TestBatches.Create(3));
+        closed.Close();
+        Assert.Equal(3, closed.FlushedOffset);
+        Assert.True(File.Exists(LogFileNames.ProducerSnapshotPath(other.Path, 3)));
+    }
+
+    [Fact]
     public void Truncate_fully_starts_an_empty_log_at_the_offset()
     {
         using var dir = new TempDirectory();
