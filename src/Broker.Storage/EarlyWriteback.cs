@@ -23,10 +23,6 @@ internal static partial class EarlyWriteback
     private static readonly WakeSignal Queued = new();
     private static int _workerStarted;
     private static volatile bool _unavailable;
-    private static long _completed;
-
-    /// <summary>Ranges handed to the kernel (or dropped because their file had closed) so far; for tests.</summary>
-    internal static long Completed => Interlocked.Read(ref _completed);
 
     /// <summary>Queues <paramref name="count"/> bytes of <paramref name="file"/> from <paramref name="offset"/>; the
     /// file stays open for the call even if its segment is deleted meanwhile.</summary>
@@ -86,7 +82,6 @@ internal static partial class EarlyWriteback
         finally
         {
             range.File.DangerousRelease();
-            Interlocked.Increment(ref _completed);
         }
     }
 
