@@ -71,6 +71,18 @@ public sealed partial class Consumer : IAsyncDisposable
         _fetcher.Start();
     }
 
+    /// <summary>Fetch responses buffered (queued, or the one being consumed); for tests.</summary>
+    internal int BufferedResponses
+    {
+        get
+        {
+            lock (_subscription.Lock)
+            {
+                return _subscription.BufferedTotal;
+            }
+        }
+    }
+
     /// <summary>The partitions assigned now (by <see cref="Assign"/>, or owned in the group).</summary>
     public IReadOnlyList<TopicPartition> Assignment => _subscription.Assignment();
 

@@ -15,6 +15,10 @@ public sealed class ConsumerOptions : ClientOptions
     /// <summary>The longest a fetch waits on the broker for <see cref="FetchMinBytes"/> (500 ms).</summary>
     public TimeSpan FetchMaxWait { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long the fetch loop sleeps when nothing wakes it (1 s): a safety net only, every change that
+    /// needs a fetch wakes it. Tests set it to infinite to prove a path wakes it on its own.</summary>
+    internal TimeSpan FetcherIdleWakeInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Cap on one partition's records in a fetch response, in bytes (1 MiB). A larger first batch still comes whole.</summary>
     public int MaxPartitionFetchBytes { get; set; } = 1024 * 1024;
 

@@ -163,6 +163,30 @@ public class ConsumerTests
     }
 
     [Fact]
+    public async Task A_fetch_held_back_by_full_buffers_is_sent_when_the_application_moves_on()
+    {
+        await using var cluster = await ClusterWithRecordsAsync(40, batchSize: 200);
+        var options = TestOptions.Consumer(cluster);
+        var batches = cluster.Log("t", 0).Batches.Count;
+        Assert.True(batches >= 4, $"only {batches} batches");
+        options.MaxPartitionFetchBytes = 1; // one batch per fetch: a response per batch, all but two of them held back
+        options.FetcherIdleWakeInterval = Timeout.InfiniteTimeSpan; // no periodic pass: only Done can send them
+        await using var consumer = new Consumer(options);
+        consumer.Assign([T0]);
+
+        Assert.Equal(0, (await consumer.ConsumeAsync(TestOptions.Wait))?.Offset);
+        // The response being consumed and one fetched ahead: the next fetch is held back until the first is done.
+        await ProducerTests.WaitUntil(() => consumer.BufferedResponses == 2);
+        Assert.Equal(2, cluster.RequestCount(ApiKey.Fetch));
+        for (var offset = 1; offset < 40; offset++)
+        {
+            Assert.Equal(offset, (await consumer.ConsumeAsync(TestOptions.Wait))?.Offset);
+        }
+
+        Assert.True(cluster.RequestCount(ApiKey.Fetch) >= batches);
+    }
+
+    [Fact]
     public async Task A_corrupt_batch_is_reported_not_handed_out()
     {
         await using var cluster = await ClusterWithRecordsAsync(2, batchSize: 100);

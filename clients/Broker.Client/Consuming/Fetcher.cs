@@ -23,8 +23,6 @@ internal sealed class Fetcher
     /// <summary>One response being consumed plus one in flight or waiting: "one fetch ahead".</summary>
     private const int FetchAheadResponsesMax = 2;
 
-    private static readonly TimeSpan IdleWakeInterval = TimeSpan.FromSeconds(1);
-
     private readonly ConsumerOptions _options;
     private readonly SubscriptionState _subscription;
     private readonly MetadataManager _metadata;
@@ -160,7 +158,7 @@ internal sealed class Fetcher
         while (!_stop.IsCancellationRequested)
         {
             var waiting = RunPass(pass);
-            await _wake.WaitAsync(waiting ? _options.RetryBackoff : IdleWakeInterval, CancellationToken.None).ConfigureAwait(false);
+            await _wake.WaitAsync(waiting ? _options.RetryBackoff : _options.FetcherIdleWakeInterval, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -90,6 +90,9 @@ internal sealed class SubscriptionState(AutoOffsetReset defaultReset, bool start
     /// <summary>Completed fetches from <paramref name="node"/> not yet fully consumed. Call with <see cref="Lock"/> held.</summary>
     public int BufferedFrom(BrokerEndpoint node) => _bufferedByNode.GetValueOrDefault(node);
 
+    /// <summary>Completed fetches from every broker not yet fully consumed. Call with <see cref="Lock"/> held.</summary>
+    public int BufferedTotal => _bufferedByNode.Values.Sum();
+
     public void AddBuffered(BrokerEndpoint node, int delta) => _bufferedByNode[node] = BufferedFrom(node) + delta;
 
     public bool IsFetching(BrokerEndpoint node) => _nodesInFlight.Contains(node);
