@@ -73,6 +73,12 @@ internal sealed class GroupCommitFlusher
             {
                 round.TrySetException(StorageErrors.Wrap(e, "flushing"));
             }
+            catch (ObjectDisposedException e)
+            {
+                // The log closed under its waiters (a deleted partition): they fail as an append to it would. Left
+                // uncaught on this thread-pool thread, it would end the process.
+                round.TrySetException(e);
+            }
 
             lock (_lock)
             {

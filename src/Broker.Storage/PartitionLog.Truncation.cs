@@ -169,14 +169,18 @@ public sealed partial class PartitionLog
     public void Dispose() => Close();
 
     /// <summary>Closes the files of a log about to be deleted: nothing is flushed, trimmed or snapshotted, as all of
-    /// it goes (a flush there could take seconds of fsync for a large unflushed log, for nothing).</summary>
+    /// it goes (a flush there could take seconds of fsync for a large unflushed log, for nothing). A flush already
+    /// running finishes first; later ones, and appends waiting for one, fail with ObjectDisposedException.</summary>
     public void CloseForDeletion()
     {
-        lock (_writeLock)
+        lock (_flushLock)
         {
-            if (!_closed)
+            lock (_writeLock)
             {
-                AbandonLocked();
+                if (!_closed)
+                {
+                    AbandonLocked();
+                }
             }
         }
     }

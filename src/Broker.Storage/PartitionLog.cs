@@ -169,6 +169,7 @@ public sealed partial class PartitionLog : IDisposable
             bool syncDirectory;
             lock (_writeLock)
             {
+                ThrowIfClosed(); // its files may be closed already (CloseForDeletion)
                 target = _logEndOffset;
                 segments = _segments;
                 truncations = _truncations;

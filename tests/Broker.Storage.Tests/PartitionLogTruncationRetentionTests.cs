@@ -148,6 +148,7 @@ public class PartitionLogTruncationRetentionTests
         Assert.Equal(0, log.FlushedOffset);
         Assert.Empty(Directory.GetFiles(dir.Path, "*.snapshot"));
         Assert.Throws<ObjectDisposedException>(() => log.Append(TestBatches.Create(1)));
+        Assert.Throws<ObjectDisposedException>(log.Flush); // its files are closed: no fsync of a closed handle
 
         // A plain close does both: the flush and the snapshot at the log end.
         using var other = new TempDirectory();
