@@ -12,7 +12,7 @@ public sealed partial class PartitionLog
     public LogReadResult Read(long startOffset, int maxBytes, long maxOffsetExclusive = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
-        ThrowIfOffline();
+        ThrowIfClosed(); // closed (deleted): its files are, too
         var logEnd = LogEndOffset;
         var segments = Volatile.Read(ref _segments);
         var logStart = LogStartOffset;
@@ -52,7 +52,7 @@ public sealed partial class PartitionLog
     /// Found through each segment's largest timestamp, then its time index, then a scan of headers.</summary>
     public TimestampOffset? FindOffsetByTimestamp(long timestampMs, long maxOffsetExclusive = long.MaxValue)
     {
-        ThrowIfOffline();
+        ThrowIfClosed();
         var limit = Math.Min(LogEndOffset, maxOffsetExclusive);
         var segments = Volatile.Read(ref _segments);
         var logStart = LogStartOffset;

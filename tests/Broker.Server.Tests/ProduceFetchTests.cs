@@ -39,6 +39,27 @@ public sealed class ProduceFetchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Requests_that_reach_a_log_closed_by_its_deletion_get_a_retriable_error_and_the_connection_stays()
+    {
+        using var client = _broker.Connect();
+        await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("doomed", 1));
+        await client.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("doomed", 0, Requests.Batch(2)));
+
+        // The moment of a deletion in which the log is closed but the partition is still hosted.
+        Assert.True(_broker.Host.Runtime.Logs.DeleteLog(new Broker.Core.TopicPartition("doomed", 0)));
+
+        var produced = await client.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("doomed", 0, Requests.Batch(1)));
+        Assert.Equal(ErrorCode.UnknownTopicOrPartition, produced.Topics[0].Partitions[0].ErrorCode);
+        var fetched = await client.SendAsync<FetchRequest, FetchResponse>(Requests.Fetch("doomed", 0, 0));
+        Assert.Equal(ErrorCode.UnknownTopicOrPartition, fetched.Topics[0].Partitions[0].ErrorCode);
+        var byTime = new ListOffsetsRequest { Topics = [new ListOffsetsRequestTopic { Name = "doomed", Partitions = [new() { PartitionIndex = 0, Timestamp = 0 }] }] };
+        var listed = await client.SendAsync<ListOffsetsRequest, ListOffsetsResponse>(byTime);
+        Assert.Equal(ErrorCode.UnknownTopicOrPartition, listed.Topics[0].Partitions[0].ErrorCode);
+        var versions = await client.SendAsync<ApiVersionsRequest, ApiVersionsResponse>(new ApiVersionsRequest());
+        Assert.Equal(ErrorCode.None, versions.ErrorCode);
+    }
+
+    [Fact]
     public async Task Large_pipelined_produce_requests_are_all_answered_in_order()
     {
         using var client = _broker.Connect();

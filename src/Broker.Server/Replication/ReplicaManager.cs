@@ -92,6 +92,10 @@ public sealed class ReplicaManager
         {
             return AppendOutcome.Failed(e.Code, e.Message);
         }
+        catch (ObjectDisposedException)
+        {
+            return AppendOutcome.Failed(ErrorCode.UnknownTopicOrPartition, DeletedMeanwhile(tp));
+        }
     }
 
     /// <summary>Reads whole batches from <paramref name="offset"/>, below the high watermark.</summary>
@@ -118,7 +122,16 @@ public sealed class ReplicaManager
         {
             return new ReadOutcome(e.Code, e.Message, highWatermark, log.LogStartOffset, default);
         }
+        catch (ObjectDisposedException)
+        {
+            return ReadOutcome.Failed(ErrorCode.UnknownTopicOrPartition, DeletedMeanwhile(tp));
+        }
     }
+
+    /// <summary>A request that reached a partition's log as the partition was deleted (its log closed under it) is
+    /// answered as if it had come a moment later, when the partition was gone: a retriable error, and the
+    /// connection stays open.</summary>
+    private static string DeletedMeanwhile(TopicPartition tp) => $"{tp} was deleted while the request was served.";
 
     /// <summary>A task that completes when any of <paramref name="partitions"/> receives data (or null if none is
     /// hosted). The caller races it against its max wait.</summary>
@@ -161,15 +174,22 @@ public sealed class ReplicaManager
 
         var log = partition.Log;
         var highWatermark = log.HighWatermark;
-        return timestampMs switch
+        try
         {
-            -2 => new OffsetLookup(ErrorCode.None, null, -1, log.LogStartOffset),
-            -1 => new OffsetLookup(ErrorCode.None, null, -1, highWatermark),
-            < 0 => new OffsetLookup(ErrorCode.InvalidRequest, $"Timestamp {timestampMs} is not -2, -1 or a time in ms.", -1, -1),
-            _ => log.FindOffsetByTimestamp(timestampMs, highWatermark) is { } found
-                ? new OffsetLookup(ErrorCode.None, null, found.TimestampMs, found.Offset)
-                : new OffsetLookup(ErrorCode.None, null, -1, -1),
-        };
+            return timestampMs switch
+            {
+                -2 => new OffsetLookup(ErrorCode.None, null, -1, log.LogStartOffset),
+                -1 => new OffsetLookup(ErrorCode.None, null, -1, highWatermark),
+                < 0 => new OffsetLookup(ErrorCode.InvalidRequest, $"Timestamp {timestampMs} is not -2, -1 or a time in ms.", -1, -1),
+                _ => log.FindOffsetByTimestamp(timestampMs, highWatermark) is { } found
+                    ? new OffsetLookup(ErrorCode.None, null, found.TimestampMs, found.Offset)
+                    : new OffsetLookup(ErrorCode.None, null, -1, -1),
+            };
+        }
+        catch (ObjectDisposedException)
+        {
+            return new OffsetLookup(ErrorCode.UnknownTopicOrPartition, DeletedMeanwhile(tp), -1, -1);
+        }
     }
 
     private void OnImageChanged(MetadataImage previous, MetadataImage next)
