@@ -8,8 +8,9 @@
 # Each rung: RATE records/s of 1 KiB for SECONDS, the first WARMUP seconds left out; a fresh broker per broker run.
 # Prints one line per run: rung and latency percentiles in microseconds. Everything listens on 127.0.0.1 only.
 # With gcc, stall-probe.c runs beside each rung over its measured window and the line ends with what it saw: wake-ups
-# of a thread that only sleeps (1 ms at a time) coming more than 1 ms late, their total and the worst. That is the
-# machine's share of the tail; the round's first line, "idle", is the same probe with nothing else running.
+# of a real-time thread (SCHED_FIFO, as root) that only sleeps, 1 ms at a time, coming more than 1 ms late, their
+# total and the worst. That is the machine's share of the tail; the round's first line, "idle", is the same probe
+# with nothing else running.
 #   ROUNDS=3 RATE=50000 SECONDS_=15 WARMUP=5 bench/floor/run-dotnet.sh
 set -euo pipefail
 rounds=${ROUNDS:-3}
