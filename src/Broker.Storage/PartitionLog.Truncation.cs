@@ -315,6 +315,7 @@ public sealed partial class PartitionLog
             }
             catch (Exception e) when (StorageErrors.IsIoFailure(e))
             {
+                _directoryDirty = true; // the log file may have been renamed before an index rename failed
                 _pendingDeletions.Add((segments[i], nowMs + _config.FileDeleteDelayMs));
                 failed ??= e;
             }

@@ -139,6 +139,29 @@ public class PartitionLogTruncationRetentionTests
     }
 
     [Fact]
+    public void A_crash_before_the_unrenamed_segment_is_deleted_brings_it_back_and_retention_removes_it_again()
+    {
+        using var dir = new TempDirectory();
+        var time = new ManualTimeProvider(1_000_000);
+        var config = TestLogs.Small with { RetentionMs = 1000, FileDeleteDelayMs = 500 };
+        var log = TestLogs.Open(dir.Path, config, time);
+        log.Append(TestBatches.Create(2, timestampMs: 990_000));
+        log.Roll();
+        log.Append(TestBatches.Create(2, timestampMs: 1_000_000));
+        var blocker = LogFileNames.LogFile(dir.Path, 0) + LogFileNames.DeletedSuffix;
+        Directory.CreateDirectory(blocker);
+        Assert.Throws<BrokerException>(() => log.DeleteOldSegments());
+        log.Abandon(); // the crash, before the delay passed
+        Directory.Delete(blocker);
+
+        using var reopened = TestLogs.Open(dir.Path, config, time, clean: false);
+        Assert.Equal(1, reopened.DeleteOldSegments());
+        Assert.Equal([2L], reopened.SegmentBaseOffsets);
+        Assert.Equal(2, reopened.LogStartOffset);
+        Assert.Equal(4, reopened.LogEndOffset);
+    }
+
+    [Fact]
     public void Closing_for_deletion_flushes_nothing_and_writes_no_snapshot()
     {
         using var dir = new TempDirectory();
