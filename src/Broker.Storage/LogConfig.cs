@@ -39,6 +39,18 @@ public sealed record LogConfig
     /// <summary>One x86 page: a smaller step would still make one call per page.</summary>
     public const int WritebackBytesMin = 4096;
 
+    /// <summary>How much of a segment's newest data stays in the page cache once written back; older pages are dropped
+    /// from it (<c>posix_fadvise(DONTNEED)</c>) as appends go on, so the cache the log uses is recycled instead of
+    /// grown with fresh memory. On a VM that hands free memory back to its host (free page reporting, a balloon),
+    /// every fresh page costs a fault on the host the first time it is written: measured here, growing the cache
+    /// made the kernel's copy into it 15 times slower than into reused pages, and dropping behind a 256 MiB window lifted
+    /// produce throughput by 35-70%. Readers within the window (the tail, a consumer a few seconds behind) are
+    /// served from memory; older data is read from disk. 256 MiB per segment is a few seconds of a busy partition.</summary>
+    public const int PageCacheWindowBytesDefault = 256 << 20;
+
+    /// <summary>Drops are asked for in steps of at least this many bytes: one call per MiB of appends.</summary>
+    public const int PageCacheDropStepBytes = 1 << 20;
+
     /// <summary>Kafka's file.delete.delay.ms: how long a removed segment stays readable for in-flight reads.</summary>
     public const long FileDeleteDelayMsDefault = 60_000;
 
@@ -113,6 +125,10 @@ public sealed record LogConfig
     /// writeback to the kernel's own schedule. Linux only: elsewhere nothing is asked of the OS.</summary>
     public int WritebackBytes { get; init; } = WritebackBytesDefault;
 
+    /// <summary>A broker setting applied per log (no topic config): see <see cref="PageCacheWindowBytesDefault"/>; 0
+    /// leaves the page cache to the kernel, as Kafka does. Linux only.</summary>
+    public int PageCacheWindowBytes { get; init; } = PageCacheWindowBytesDefault;
+
     /// <summary>True when the log cleaner compacts this log.</summary>
     public bool Compacts => (CleanupPolicy & CleanupPolicy.Compact) != 0;
 
@@ -130,6 +146,7 @@ public sealed record LogConfig
         Require(RetentionMs >= Unlimited, $"RetentionMs {RetentionMs} must be -1 or at least 0.");
         Require(RetentionBytes >= Unlimited, $"RetentionBytes {RetentionBytes} must be -1 or at least 0.");
         Require(WritebackBytes == 0 || WritebackBytes >= WritebackBytesMin, $"WritebackBytes {WritebackBytes} must be 0 (off) or at least {WritebackBytesMin}.");
+        Require(PageCacheWindowBytes == 0 || PageCacheWindowBytes >= PageCacheDropStepBytes, $"PageCacheWindowBytes {PageCacheWindowBytes} must be 0 (off) or at least {PageCacheDropStepBytes}.");
         Require(MaxMessageBytes >= RecordBatchLayout.HeaderBytes, $"MaxMessageBytes {MaxMessageBytes} is below one batch header.");
         Require(FlushIntervalMs > 0, $"FlushIntervalMs {FlushIntervalMs} must be positive.");
         Require(FileDeleteDelayMs >= 0, $"FileDeleteDelayMs {FileDeleteDelayMs} must not be negative.");

@@ -33,6 +33,11 @@ internal sealed partial class LogSegment : IDisposable
     private int _generation;
     private int _bytesSinceLastIndexEntry;
     private int _writebackFrom;
+    // Where the pages this segment may still have in the page cache begin: below it they were dropped (see
+    // DropCacheIfDue). Kept by the writer, like _writebackFrom.
+    private int _cachedFrom;
+    // The segment this one followed at a roll, whose cached rest is dropped once this one has a window of its own.
+    private LogSegment? _previous;
     private long _maxTimestampMs = TimeIndex.NoTimestamp;
     private long _offsetOfMaxTimestamp;
     private long _firstBatchTimestampMs = NotLoaded;
@@ -146,7 +151,47 @@ internal sealed partial class LogSegment : IDisposable
             EarlyWriteback.Start(Handle, _writebackFrom, pending);
             _writebackFrom = wholePages;
         }
+
+        DropCacheIfDue(wholePages);
     }
+
+    /// <summary>Drops from the page cache what lies more than <see cref="LogConfig.PageCacheWindowBytes"/> behind the
+    /// end, in steps of at least <see cref="LogConfig.PageCacheDropStepBytes"/> (see there). The window reaches back
+    /// across a roll: the previous segment's rest goes once this one has a window's worth of its own.</summary>
+    private void DropCacheIfDue(int wholePages)
+    {
+        var window = _config.PageCacheWindowBytes;
+        var until = WholePages(wholePages - window);
+        if (window <= 0 || until - _cachedFrom < LogConfig.PageCacheDropStepBytes)
+        {
+            return;
+        }
+
+        EarlyWriteback.Drop(Handle, _cachedFrom, until - _cachedFrom);
+        _cachedFrom = until;
+        if (_previous is { } previous)
+        {
+            _previous = null;
+            previous.DropCachedRest();
+        }
+    }
+
+    /// <summary>This segment has stopped taking appends: <paramref name="next"/> drops its cached rest in time.</summary>
+    internal void HandCacheTo(LogSegment next) => next._previous = this;
+
+    private void DropCachedRest()
+    {
+        var end = Volatile.Read(ref _size);
+        if (end > _cachedFrom)
+        {
+            EarlyWriteback.Drop(Handle, _cachedFrom, end - _cachedFrom);
+            _cachedFrom = end;
+        }
+    }
+
+    /// <summary>Where this segment's possibly cached pages begin (what <see cref="DropCacheIfDue"/> has dropped lies
+    /// below), for tests.</summary>
+    internal int CachedFrom => _cachedFrom;
 
     private static int WholePages(int position) => position & ~(PageBytes - 1);
 
@@ -239,6 +284,7 @@ internal sealed partial class LogSegment : IDisposable
         Interlocked.Increment(ref _generation);
         Volatile.Write(ref _size, position);
         _writebackFrom = Math.Min(_writebackFrom, WholePages(position));
+        _cachedFrom = Math.Min(_cachedFrom, WholePages(position));
         RandomAccess.SetLength(Handle, position);
         NextOffset = Math.Min(offset, header.BaseOffset);
         _offsetIndex.TruncateTo(header.BaseOffset);
@@ -352,6 +398,7 @@ internal sealed partial class LogSegment : IDisposable
         Interlocked.Increment(ref _generation);
         Volatile.Write(ref _size, size);
         _writebackFrom = Math.Min(_writebackFrom, WholePages(size));
+        _cachedFrom = Math.Min(_cachedFrom, WholePages(size));
         RandomAccess.SetLength(Handle, size);
     }
 

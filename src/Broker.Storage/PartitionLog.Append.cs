@@ -147,6 +147,7 @@ public sealed partial class PartitionLog
     {
         var segment = LogSegment.Create(Directory, baseOffset, _config, nowMs);
         _segments.Active.OnBecomeInactive();
+        _segments.Active.HandCacheTo(segment);
         Volatile.Write(ref _segments, _segments.Append(segment));
         _directoryDirty = true;
         TakeProducerSnapshotLocked(baseOffset, durable: false);

@@ -70,6 +70,7 @@ public class LogConfigTests
     [InlineData("MinCleanableDirtyRatioNaN")]
     [InlineData("MinCompactionLagMs")]
     [InlineData("WritebackBytes")]
+    [InlineData("PageCacheWindowBytes")]
     public void Validate_rejects_impossible_values(string property)
     {
         var config = property switch
@@ -90,6 +91,7 @@ public class LogConfigTests
             "MinCleanableDirtyRatioNaN" => LogConfig.Default with { MinCleanableDirtyRatio = double.NaN },
             "MinCompactionLagMs" => LogConfig.Default with { MinCompactionLagMs = -1 },
             "WritebackBytes" => LogConfig.Default with { WritebackBytes = -1 },
+            "PageCacheWindowBytes" => LogConfig.Default with { PageCacheWindowBytes = LogConfig.PageCacheDropStepBytes - 1 },
             _ => LogConfig.Default with { FileDeleteDelayMs = -1 },
         };
         Assert.Equal(ErrorCode.InvalidConfig, Assert.Throws<BrokerException>(() => config.Validate()).Code);

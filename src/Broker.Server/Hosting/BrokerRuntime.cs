@@ -71,7 +71,7 @@ public sealed class BrokerRuntime : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var defaults = _topicDefaults = TopicConfigs.Apply(LogConfig.Default with { ProducerIdExpirationMs = _options.ProducerIdExpirationMs, WritebackBytes = _options.WritebackBytes }, _options.TopicDefaults);
+        var defaults = _topicDefaults = TopicConfigs.Apply(LogConfig.Default with { ProducerIdExpirationMs = _options.ProducerIdExpirationMs, WritebackBytes = _options.WritebackBytes, PageCacheWindowBytes = _options.PageCacheWindowBytes }, _options.TopicDefaults);
         _logs = LogManager.Open(_options.DataDir, _options.NodeId, defaults, Time);
         _logger.LogInformation("Opened {DataDir} (cluster {ClusterId}, node {NodeId}, {Partitions} partition(s), clean shutdown: {Clean})",
             Path.GetFullPath(_options.DataDir), _logs.ClusterId, _logs.NodeId, _logs.Logs.Count, _logs.HadCleanShutdown);
