@@ -14,6 +14,9 @@ namespace Broker.Storage;
 /// reports I/O errors), elsewhere than on Linux nothing happens, and after a call that cannot be made at all (no such
 /// libc entry) it turns itself off.
 /// </summary>
+/// <remarks>The thread parks on a <see cref="WakeSignal"/>: a <c>BlockingCollection</c> spun through dozens of
+/// <c>sched_yield</c> calls before each sleep, about 3,000 a second at 50 MB/s of appends, on a machine whose two cores
+/// the network threads need.</remarks>
 internal static partial class EarlyWriteback
 {
     private const uint SyncFileRangeWrite = 2;

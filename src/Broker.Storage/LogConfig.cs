@@ -39,13 +39,13 @@ public sealed record LogConfig
     /// <summary>One x86 page: a smaller step would still make one call per page.</summary>
     public const int WritebackBytesMin = 4096;
 
-    /// <summary>How much of a segment's newest data stays in the page cache once written back; older pages are dropped
+    /// <summary>How much of a log's newest data stays in the page cache once written back; older pages are dropped
     /// from it (<c>posix_fadvise(DONTNEED)</c>) as appends go on, so the cache the log uses is recycled instead of
     /// grown with fresh memory. On a VM that hands free memory back to its host (free page reporting, a balloon),
     /// every fresh page costs a fault on the host the first time it is written: measured here, growing the cache
     /// made the kernel's copy into it 15 times slower than into reused pages, and dropping behind a 256 MiB window lifted
     /// produce throughput by 35-70%. Readers within the window (the tail, a consumer a few seconds behind) are
-    /// served from memory; older data is read from disk. 256 MiB per segment is a few seconds of a busy partition.</summary>
+    /// served from memory; older data is read from disk. 256 MiB per partition is a few seconds of a busy one.</summary>
     public const int PageCacheWindowBytesDefault = 256 << 20;
 
     /// <summary>Drops are asked for in steps of at least this many bytes: one call per MiB of appends.</summary>

@@ -33,11 +33,9 @@ internal sealed partial class LogSegment : IDisposable
     private int _generation;
     private int _bytesSinceLastIndexEntry;
     private int _writebackFrom;
-    // Where the pages this segment may still have in the page cache begin: below it they were dropped (see
-    // DropCacheIfDue). Kept by the writer, like _writebackFrom.
+    // Where the pages this segment may still have in the page cache begin: below it they were dropped. Kept by the
+    // writer, like _writebackFrom.
     private int _cachedFrom;
-    // The segment this one followed at a roll, whose cached rest is dropped once this one has a window of its own.
-    private LogSegment? _previous;
     private long _maxTimestampMs = TimeIndex.NoTimestamp;
     private long _offsetOfMaxTimestamp;
     private long _firstBatchTimestampMs = NotLoaded;
@@ -151,47 +149,27 @@ internal sealed partial class LogSegment : IDisposable
             EarlyWriteback.Start(Handle, _writebackFrom, pending);
             _writebackFrom = wholePages;
         }
-
-        DropCacheIfDue(wholePages);
     }
 
-    /// <summary>Drops from the page cache what lies more than <see cref="LogConfig.PageCacheWindowBytes"/> behind the
-    /// end, in steps of at least <see cref="LogConfig.PageCacheDropStepBytes"/> (see there). The window reaches back
-    /// across a roll: the previous segment's rest goes once this one has a window's worth of its own.</summary>
-    private void DropCacheIfDue(int wholePages)
+    /// <summary>Where this segment's possibly cached pages begin: what lies below was dropped from the page cache
+    /// (<see cref="DropCacheBelow"/>).</summary>
+    internal int CachedFrom => _cachedFrom;
+
+    /// <summary>Drops the pages below <paramref name="position"/> that were not dropped yet from the page cache (see
+    /// <see cref="LogConfig.PageCacheWindowBytes"/>): at once when <paramref name="position"/> is the segment's end,
+    /// otherwise only whole pages and in steps of at least <see cref="LogConfig.PageCacheDropStepBytes"/>. Writer only.</summary>
+    internal void DropCacheBelow(int position)
     {
-        var window = _config.PageCacheWindowBytes;
-        var until = WholePages(wholePages - window);
-        if (window <= 0 || until - _cachedFrom < LogConfig.PageCacheDropStepBytes)
+        var size = Size;
+        var until = position >= size ? size : WholePages(position);
+        if (until <= _cachedFrom || (until < size && until - _cachedFrom < LogConfig.PageCacheDropStepBytes))
         {
             return;
         }
 
         EarlyWriteback.Drop(Handle, _cachedFrom, until - _cachedFrom);
         _cachedFrom = until;
-        if (_previous is { } previous)
-        {
-            _previous = null;
-            previous.DropCachedRest();
-        }
     }
-
-    /// <summary>This segment has stopped taking appends: <paramref name="next"/> drops its cached rest in time.</summary>
-    internal void HandCacheTo(LogSegment next) => next._previous = this;
-
-    private void DropCachedRest()
-    {
-        var end = Volatile.Read(ref _size);
-        if (end > _cachedFrom)
-        {
-            EarlyWriteback.Drop(Handle, _cachedFrom, end - _cachedFrom);
-            _cachedFrom = end;
-        }
-    }
-
-    /// <summary>Where this segment's possibly cached pages begin (what <see cref="DropCacheIfDue"/> has dropped lies
-    /// below), for tests.</summary>
-    internal int CachedFrom => _cachedFrom;
 
     private static int WholePages(int position) => position & ~(PageBytes - 1);
 

@@ -141,13 +141,53 @@ public sealed partial class PartitionLog
         }
 
         Volatile.Write(ref _logEndOffset, lastOffset + 1);
+        DropCacheBehindWindowLocked();
+    }
+
+    /// <summary>
+    /// Drops from the page cache what lies more than <see cref="LogConfig.PageCacheWindowBytes"/> behind the log's end
+    /// (see there), across segments: walking back from the active segment, the window's bytes are kept, the segment
+    /// where it begins is dropped below that point (in steps), and every older one whole. Stops at the first segment
+    /// dropped through, since the ones before it were dropped before it; so an append looks at one or two segments.
+    /// </summary>
+    private void DropCacheBehindWindowLocked()
+    {
+        long keep = _config.PageCacheWindowBytes;
+        if (keep <= 0)
+        {
+            return;
+        }
+
+        var segments = _segments;
+        for (var i = segments.Count - 1; i >= 0; i--)
+        {
+            var segment = segments[i];
+            var size = segment.Size;
+            if (size == 0)
+            {
+                continue; // a segment just rolled to
+            }
+
+            if (segment.CachedFrom >= size)
+            {
+                return;
+            }
+
+            if (keep >= size)
+            {
+                keep -= size;
+                continue;
+            }
+
+            segment.DropCacheBelow(size - (int)keep);
+            keep = 0;
+        }
     }
 
     private LogSegment RollLocked(long baseOffset, long nowMs)
     {
         var segment = LogSegment.Create(Directory, baseOffset, _config, nowMs);
         _segments.Active.OnBecomeInactive();
-        _segments.Active.HandCacheTo(segment);
         Volatile.Write(ref _segments, _segments.Append(segment));
         _directoryDirty = true;
         TakeProducerSnapshotLocked(baseOffset, durable: false);

@@ -67,7 +67,7 @@ public sealed class BrokerOptions
     /// leave the cache in small steps instead of one burst per fsync; 0 leaves it to the kernel (Linux only).</summary>
     public int WritebackBytes { get; set; } = Broker.Storage.LogConfig.WritebackBytesDefault;
 
-    /// <summary>How much of each segment's newest data is left in the page cache; older pages are dropped from it once
+    /// <summary>How much of each partition's newest data is left in the page cache; older pages are dropped from it once
     /// written back, so appends reuse cache pages instead of taking fresh memory (costly on a VM that returns free
     /// memory to its host). 0 leaves the page cache to the kernel (Linux only).</summary>
     public int PageCacheWindowBytes { get; set; } = Broker.Storage.LogConfig.PageCacheWindowBytesDefault;
