@@ -105,6 +105,8 @@ public sealed class HostingTests
     [InlineData("--Groups:SessionTimeoutMs", "100")]
     [InlineData("--Groups:DefaultAssignor", "sticky")]
     [InlineData("--Groups:OffsetsTopicPartitions", "0")]
+    [InlineData("--PageCacheWindowBytes", "4096")]
+    [InlineData("--WritebackBytes", "100")]
     public async Task Bad_settings_are_refused_at_start_with_a_reason(string key, string value)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "broker-test-" + Guid.NewGuid().ToString("N"));
