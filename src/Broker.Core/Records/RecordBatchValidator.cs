@@ -73,8 +73,28 @@ public static class RecordBatchValidator
             RecordBatchError.CrcMismatch => ErrorCode.CorruptMessage,
             _ => ErrorCode.InvalidRecord,
         };
-        throw new BrokerException(code, $"Invalid record batch: {error} (batchLength {header.BatchLength}, magic {header.Magic}, {bytes.Length} bytes available).");
+        throw new BrokerException(code, Describe(error, header, bytes.Length, batchBytesMax));
     }
+
+    /// <summary>The reason a producer reads in its error: what is wrong with the batch, in the batch's own numbers.</summary>
+    internal static string Describe(RecordBatchError error, in RecordBatchHeader header, int bytesAvailable, int batchBytesMax) => error switch
+    {
+        RecordBatchError.InvalidLength when header.BatchLength > batchBytesMax - LogOverheadBytes =>
+            $"The record batch is {(long)header.BatchLength + LogOverheadBytes} bytes, more than the topic's max.message.bytes ({batchBytesMax}).",
+        RecordBatchError.InvalidLength =>
+            $"The record batch's length field says {header.BatchLength} bytes, less than the smallest possible batch ({BatchLengthMin}).",
+        RecordBatchError.Truncated when bytesAvailable < HeaderBytes =>
+            $"The record batch is cut short: {bytesAvailable} bytes, less than a batch header ({HeaderBytes}).",
+        RecordBatchError.Truncated =>
+            $"The record batch is cut short: its length field says {(long)header.BatchLength + LogOverheadBytes} bytes, {bytesAvailable} were sent.",
+        RecordBatchError.UnsupportedMagic =>
+            $"Record batch format (magic) {header.Magic} is not supported; only magic {CurrentMagic} (Kafka 0.11 and later) is.",
+        RecordBatchError.CrcMismatch => "The record batch's CRC-32C does not match its contents: it was corrupted on the way.",
+        RecordBatchError.InvalidCompression => $"The record batch names compression codec {(int)header.Compression}, which does not exist.",
+        RecordBatchError.InvalidRecordCount =>
+            $"The record batch's record count ({header.RecordCount}) does not fit its last offset delta ({header.LastOffsetDelta}) or its size.",
+        _ => $"Invalid record batch: {error}.",
+    };
 
     private static bool CheckCounts(in RecordBatchHeader header, bool fromProducer)
     {

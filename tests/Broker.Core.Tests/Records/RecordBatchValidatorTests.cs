@@ -65,7 +65,37 @@ public class RecordBatchValidatorTests
         Assert.Equal(RecordBatchError.InvalidLength, RecordBatchValidator.Validate(batch, batch.Length - 1, true, out _));
         var error = Assert.Throws<BrokerException>(() => RecordBatchValidator.ValidateOrThrow(batch, batch.Length - 1, true));
         Assert.Equal(ErrorCode.MessageTooLarge, error.Code);
+        Assert.Equal($"The record batch is {batch.Length} bytes, more than the topic's max.message.bytes ({batch.Length - 1}).", error.Message);
         Assert.Equal(RecordBatchError.None, RecordBatchValidator.Validate(batch, batch.Length, true, out _));
+    }
+
+    [Fact]
+    public void Each_refusal_names_what_is_wrong_in_the_batchs_own_numbers()
+    {
+        var batch = TestBatches.Build(2);
+        Assert.Equal(
+            $"The record batch is cut short: its length field says {batch.Length} bytes, {batch.Length - 1} were sent.",
+            Assert.Throws<BrokerException>(() => RecordBatchValidator.ValidateOrThrow(batch.AsSpan(0, batch.Length - 1), BatchBytesMax, true)).Message);
+        Assert.Contains("less than a batch header", Assert.Throws<BrokerException>(() => RecordBatchValidator.ValidateOrThrow(batch.AsSpan(0, 10), BatchBytesMax, true)).Message);
+
+        var magic = (byte[])batch.Clone();
+        magic[RecordBatchLayout.MagicOffset] = 1;
+        Assert.Equal(
+            "Record batch format (magic) 1 is not supported; only magic 2 (Kafka 0.11 and later) is.",
+            Assert.Throws<BrokerException>(() => RecordBatchValidator.ValidateOrThrow(magic, BatchBytesMax, true)).Message);
+
+        var crc = (byte[])batch.Clone();
+        crc[^1] ^= 0x40;
+        var corrupt = Assert.Throws<BrokerException>(() => RecordBatchValidator.ValidateOrThrow(crc, BatchBytesMax, true));
+        Assert.Equal(ErrorCode.CorruptMessage, corrupt.Code);
+        Assert.Contains("CRC-32C does not match", corrupt.Message);
+
+        var count = (byte[])batch.Clone();
+        BinaryPrimitives.WriteInt32BigEndian(count.AsSpan(RecordBatchLayout.LastOffsetDeltaOffset), 9);
+        RecordBatch.UpdateCrc(count);
+        Assert.Equal(
+            "The record batch's record count (2) does not fit its last offset delta (9) or its size.",
+            Assert.Throws<BrokerException>(() => RecordBatchValidator.ValidateOrThrow(count, BatchBytesMax, true)).Message);
     }
 
     [Fact]
