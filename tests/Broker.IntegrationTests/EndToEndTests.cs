@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Broker.Client;
 using Broker.Client.Admin;
-using Broker.Core.Errors;
 using Broker.Protocol.Messages.Produce;
 using Broker.Server.Hosting;
 
@@ -23,42 +21,8 @@ public sealed class EndToEndTests
             await admin.CreateTopicsAsync([new TopicSpecification("orders", partitions)]);
         }
 
-        var partitionOfKey = new int[records];
-        var failures = new ConcurrentQueue<string>();
-        await using (var producer = new Producer(new ProducerOptions { BootstrapServers = bootstrap, Acks = ProduceAcks.Leader, Linger = TimeSpan.FromMilliseconds(5) }))
-        {
-            for (var i = 0; i < records; i++)
-            {
-                var index = i;
-                producer.Produce("orders", new Message(Encoding.UTF8.GetBytes($"key-{i}"), Encoding.UTF8.GetBytes($"value-{i}")), report =>
-                {
-                    if (report.Error != ErrorCode.None)
-                    {
-                        failures.Enqueue($"{index}: {report.Error}");
-                    }
-
-                    partitionOfKey[index] = report.Partition;
-                });
-            }
-
-            await producer.FlushAsync();
-        }
-
-        Assert.Empty(failures);
-        var readBack = await ReadBack.AllAsync(bootstrap, "orders", partitions);
-
-        Assert.Equal(records, readBack.Values.Sum(p => p.Count));
-        foreach (var (partition, list) in readBack)
-        {
-            // Offsets dense from 0, and within a partition the keys in the order they were produced.
-            Assert.Equal(Enumerable.Range(0, list.Count).Select(o => (long)o), list.Select(r => r.Offset));
-            var indices = list.Select(r => int.Parse(r.Key.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            Assert.True(indices.Zip(indices.Skip(1)).All(pair => pair.First < pair.Second), $"partition {partition} is out of order");
-            Assert.All(list, r => Assert.Equal("value-" + r.Key[4..], r.Value));
-            Assert.All(indices, i => Assert.Equal(partition, partitionOfKey[i]));
-        }
-
-        Assert.Equal(records, readBack.Values.SelectMany(p => p).Select(r => r.Key).Distinct().Count());
+        var partitionOfKey = await KeyedRecords.ProduceAsync(bootstrap, "orders", records);
+        KeyedRecords.AssertReadBackOnceInOrder(await ReadBack.AllAsync(bootstrap, "orders", partitions), partitionOfKey);
     }
 
     [Fact]
