@@ -20,7 +20,7 @@ namespace Broker.Server.Network;
 /// body that does not parse gets an error response, then the connection closes. A connection idle for
 /// <see cref="BrokerOptions.ConnectionIdleTimeoutMs"/> (or up to a tenth longer) is closed. Memory per connection is bounded by the frame cap
 /// (the input pipe) and by the largest response (a Fetch is capped at <see cref="BrokerOptions.FetchResponseBytesMax"/>).
-/// On shutdown the request in progress completes, then the connection closes.
+/// On shutdown the requests already received are answered (a waiting fetch at once), then the connection closes.
 /// Threads: with <see cref="BrokerOptions.InlineIoScheduling"/> this loop runs on the socket I/O thread that
 /// completed the read; the <see cref="RequestDispatcher"/> moves the requests that may block off it.
 /// </summary>
@@ -45,7 +45,7 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
         try
         {
             await _runtime.Ready.WaitAsync(lifetime.Token);
-            await ServeAsync(connection, lifetime);
+            await ServeAsync(connection, closing, lifetime);
         }
         catch (ProtocolException e)
         {
@@ -65,7 +65,10 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
         }
     }
 
-    private async Task ServeAsync(ConnectionContext connection, CancellationTokenSource lifetime)
+    /// <param name="closing">Cancelled when the broker shuts down: the connection then answers the requests it has
+    /// already received, whole, and closes.</param>
+    /// <param name="lifetime">Cancelled by <paramref name="closing"/>, by the connection closing, and by the idle timer.</param>
+    private async Task ServeAsync(ConnectionContext connection, CancellationToken closing, CancellationTokenSource lifetime)
     {
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
@@ -87,18 +90,27 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
                 lifetime.CancelAfter(idleTimeout + rearmInterval);
             }
 
-            var result = await input.ReadAsync(lifetime.Token);
+            var (received, result) = await ReadAsync(input, closing, lifetime.Token);
+            if (!received)
+            {
+                return; // shutting down, and nothing more was received
+            }
+
             var buffer = result.Buffer;
             var consumed = buffer.Start;
             var examined = buffer.End;
             var keepOpen = true;
+            var handled = 0;
             try
             {
-                while (keepOpen && !lifetime.IsCancellationRequested && codec.TryParseMessage(buffer.Slice(consumed), ref consumed, ref examined, out var frame))
+                // On shutdown the frames already received are still answered (their handlers see the cancelled token:
+                // a fetch answers at once instead of waiting); only a closed or idle connection stops the loop.
+                while (keepOpen && !ConnectionGone(connection, closing, lifetime) && codec.TryParseMessage(buffer.Slice(consumed), ref consumed, ref examined, out var frame))
                 {
                     using (frame)
                     {
                         keepOpen = await HandleAsync(frame, output, client, lifetime.Token);
+                        handled++;
                     }
                 }
             }
@@ -107,13 +119,37 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
                 input.AdvanceTo(consumed, examined);
             }
 
-            await output.FlushAsync(lifetime.Token);
-            if (!keepOpen || result.IsCompleted)
+            await output.FlushAsync(connection.ConnectionClosed);
+            if (!keepOpen || result.IsCompleted || (closing.IsCancellationRequested && handled == 0))
             {
                 return;
             }
         }
     }
+
+    /// <summary>The next received bytes. Once shutting down it takes only what has already arrived: (false, default)
+    /// when nothing has.</summary>
+    private static async ValueTask<(bool Received, ReadResult Result)> ReadAsync(PipeReader input, CancellationToken closing, CancellationToken lifetime)
+    {
+        if (!closing.IsCancellationRequested)
+        {
+            try
+            {
+                return (true, await input.ReadAsync(lifetime));
+            }
+            catch (OperationCanceledException) when (closing.IsCancellationRequested)
+            {
+                // Shutdown began while waiting: answer what had arrived by then.
+            }
+        }
+
+        return input.TryRead(out var result) ? (true, result) : (false, default);
+    }
+
+    /// <summary>True when the connection closed or went idle: the lifetime was cancelled by something other than the
+    /// shutdown.</summary>
+    private static bool ConnectionGone(ConnectionContext connection, CancellationToken closing, CancellationTokenSource lifetime) =>
+        connection.ConnectionClosed.IsCancellationRequested || (lifetime.IsCancellationRequested && !closing.IsCancellationRequested);
 
     /// <summary>Handles one request; false when the connection must close after the response.</summary>
     private async ValueTask<bool> HandleAsync(RequestFrame frame, PipeWriter output, string clientHost, CancellationToken cancellationToken)
