@@ -90,10 +90,21 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
                 lifetime.CancelAfter(idleTimeout + rearmInterval);
             }
 
-            var (received, result) = await ReadAsync(input, closing, lifetime.Token);
-            if (!received)
+            // Read in this method, not a helper: an async helper would box a state machine per read that waits.
+            ReadResult result;
+            try
             {
-                return; // shutting down, and nothing more was received
+                result = closing.IsCancellationRequested ? default : await input.ReadAsync(lifetime.Token);
+            }
+            catch (OperationCanceledException) when (closing.IsCancellationRequested)
+            {
+                result = default; // shutdown began while waiting: answer what had arrived by then
+            }
+
+            // Once shutting down, only what has already arrived is taken.
+            if (closing.IsCancellationRequested && result.Buffer.IsEmpty && !input.TryRead(out result))
+            {
+                return;
             }
 
             var buffer = result.Buffer;
@@ -125,25 +136,6 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
                 return;
             }
         }
-    }
-
-    /// <summary>The next received bytes. Once shutting down it takes only what has already arrived: (false, default)
-    /// when nothing has.</summary>
-    private static async ValueTask<(bool Received, ReadResult Result)> ReadAsync(PipeReader input, CancellationToken closing, CancellationToken lifetime)
-    {
-        if (!closing.IsCancellationRequested)
-        {
-            try
-            {
-                return (true, await input.ReadAsync(lifetime));
-            }
-            catch (OperationCanceledException) when (closing.IsCancellationRequested)
-            {
-                // Shutdown began while waiting: answer what had arrived by then.
-            }
-        }
-
-        return input.TryRead(out var result) ? (true, result) : (false, default);
     }
 
     /// <summary>True when the connection closed or went idle: the lifetime was cancelled by something other than the
