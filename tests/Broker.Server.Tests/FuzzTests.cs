@@ -14,8 +14,9 @@ using Broker.Server.Tests.Support;
 namespace Broker.Server.Tests;
 
 /// <summary>
-/// Hostile input over real sockets: random and mutated frames must each get an answer or a closed connection —
-/// never a hang, a crash or unbounded memory — and the broker must go on serving well-behaved clients.
+/// Hostile input over real sockets: random and mutated frames (bodies, and the size prefix and API key that frame
+/// them) must each get an answer or a closed connection — never a hang, a crash or unbounded memory — and the broker
+/// must go on serving a well-behaved client all the while.
 /// </summary>
 public sealed class FuzzTests : IAsyncLifetime
 {
@@ -37,6 +38,8 @@ public sealed class FuzzTests : IAsyncLifetime
         {
             await setup.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("fuzz", 2));
             await setup.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("fuzz", 0, Requests.Batch(20)));
+            // The well-behaved client's topic: no mutation of a "fuzz" frame can name it (a longer name).
+            await setup.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("steady", 1));
         }
 
         var templates = Templates();
@@ -44,7 +47,12 @@ public sealed class FuzzTests : IAsyncLifetime
         GC.Collect();
         var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
 
+        using var fuzzing = new CancellationTokenSource();
+        var steady = Task.Run(() => ServeSteadyClientAsync(fuzzing.Token));
         var outcomes = await Task.WhenAll(Enumerable.Range(0, Workers).Select(w => Task.Run(() => RunWorkerAsync(w, FramesTotal / Workers, templates, sentinel))));
+        await fuzzing.CancelAsync();
+        var steadyRounds = await steady.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(steadyRounds > 0, "the well-behaved client completed no round while the fuzzing ran");
 
         var answered = outcomes.Sum(o => o.Answered);
         var closed = outcomes.Sum(o => o.Closed);
@@ -73,15 +81,29 @@ public sealed class FuzzTests : IAsyncLifetime
         {
             for (var i = 0; i < frames; i++)
             {
-                await client.SendBytesAsync(random.Next(4) == 0 ? RandomFrame(random) : Mutate(random, templates[random.Next(templates.Length)]));
+                var kind = random.Next(20);
+                var template = templates[random.Next(templates.Length)];
+                await client.SendBytesAsync(kind < 5 ? RandomFrame(random) : kind < 18 ? Mutate(random, template) : MutateFraming(random, template));
                 await client.SendBytesAsync(sentinel);
-                if (await SentinelAnsweredAsync(client))
+                if (kind >= 18)
+                {
+                    // A wrong size prefix may leave the server rightly waiting for the rest of a frame: the end of the
+                    // stream settles it (the server closes), and the sentinel was answered or not before that.
+                    client.EndSending();
+                }
+
+                var sentinelAnswered = await SentinelAnsweredAsync(client);
+                if (sentinelAnswered)
                 {
                     answered++;
                 }
                 else
                 {
                     closed++;
+                }
+
+                if (!sentinelAnswered || kind >= 18)
+                {
                     client.Dispose();
                     client = _broker.Connect();
                 }
@@ -137,6 +159,50 @@ public sealed class FuzzTests : IAsyncLifetime
         }
 
         return frame;
+    }
+
+    /// <summary>
+    /// A valid frame with its framing changed: the size prefix (shorter, longer, negative or past the frame cap), or
+    /// the API key (another data-path API, or one that does not exist). Admin keys are left out, as in
+    /// <see cref="Mutate"/>.
+    /// </summary>
+    private static byte[] MutateFraming(Random random, byte[] template)
+    {
+        var frame = (byte[])template.Clone();
+        if (random.Next(2) == 0)
+        {
+            var size = frame.Length - 4;
+            int[] sizes = [random.Next(0, size), size + random.Next(1, 64), -random.Next(1, int.MaxValue), 65_537 + random.Next(1 << 20), 0];
+            BinaryPrimitives.WriteInt32BigEndian(frame, sizes[random.Next(sizes.Length)]);
+        }
+        else
+        {
+            short[] keys = [(short)ApiKey.Produce, (short)ApiKey.Fetch, (short)ApiKey.ListOffsets, (short)ApiKey.Metadata, (short)ApiKey.ApiVersions, -1, 999, short.MaxValue];
+            BinaryPrimitives.WriteInt16BigEndian(frame.AsSpan(4), keys[random.Next(keys.Length)]);
+        }
+
+        return frame;
+    }
+
+    /// <summary>
+    /// A well-behaved client beside the fuzzing: produces a batch and reads it back, round after round, until
+    /// cancelled. Every round must succeed; returns how many did.
+    /// </summary>
+    private async Task<int> ServeSteadyClientAsync(CancellationToken cancellationToken)
+    {
+        using var client = _broker.Connect();
+        var rounds = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var produced = await client.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("steady", 0, Requests.Batch(2, first: 2 * rounds)));
+            Assert.Equal(ErrorCode.None, produced.Topics[0].Partitions[0].ErrorCode);
+            var fetched = await client.SendAsync<FetchRequest, FetchResponse>(Requests.Fetch("steady", 0, produced.Topics[0].Partitions[0].BaseOffset));
+            Assert.Equal([$"key-{2 * rounds}", $"key-{(2 * rounds) + 1}"], Requests.Records(fetched.Topics[0].Partitions[0]).Take(2).Select(r => r.Key));
+            rounds++;
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        return rounds;
     }
 
     /// <summary>A well-delimited frame of random bytes under a data-path API key (or none at all).</summary>

@@ -60,6 +60,9 @@ public sealed class RawClient : IDisposable
 
     public async Task SendBytesAsync(ReadOnlyMemory<byte> bytes) => await _stream.WriteAsync(bytes);
 
+    /// <summary>Half-closes: the server reads the end of the stream after what was sent; responses can still be read.</summary>
+    public void EndSending() => _socket.Shutdown(SocketShutdown.Send);
+
     /// <summary>The next response frame, or null when the server closed the connection.</summary>
     public async Task<ResponseFrame?> ReadFrameAsync(CancellationToken cancellationToken = default)
     {
