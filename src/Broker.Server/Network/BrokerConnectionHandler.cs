@@ -130,7 +130,9 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
                 input.AdvanceTo(consumed, examined);
             }
 
-            await output.FlushAsync(connection.ConnectionClosed);
+            // The idle timer also ends a flush to a client that stopped reading; once shutting down only the
+            // connection's end does (and the shutdown timeout, which aborts it).
+            await output.FlushAsync(closing.IsCancellationRequested ? connection.ConnectionClosed : lifetime.Token);
             if (!keepOpen || result.IsCompleted || (closing.IsCancellationRequested && handled == 0))
             {
                 return;
