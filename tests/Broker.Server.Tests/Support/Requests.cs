@@ -34,12 +34,35 @@ public static class Requests
         Topics = [new ProduceRequestTopic { Name = topic, Partitions = [new ProduceRequestPartition { PartitionIndex = partition, Records = records }] }],
     };
 
+    /// <summary>One Produce request for several partitions: a topic's partitions go together, topics in the order given.</summary>
+    public static ProduceRequest Produce(ProduceAcks acks, params (string Topic, int Partition, byte[] Records)[] partitions) => new()
+    {
+        Acks = acks,
+        TimeoutMs = 30_000,
+        Topics = [.. partitions.GroupBy(p => p.Topic, StringComparer.Ordinal).Select(topic => new ProduceRequestTopic
+        {
+            Name = topic.Key,
+            Partitions = [.. topic.Select(p => new ProduceRequestPartition { PartitionIndex = p.Partition, Records = p.Records })],
+        })],
+    };
+
     public static FetchRequest Fetch(string topic, int partition, long offset, int maxWaitMs = 0, int minBytes = 0, int partitionMaxBytes = 1 << 20) => new()
     {
         MaxWaitMs = maxWaitMs,
         MinBytes = minBytes,
         MaxBytes = 50 << 20,
         Topics = [new FetchRequestTopic { Name = topic, Partitions = [new FetchRequestPartition { PartitionIndex = partition, FetchOffset = offset, PartitionMaxBytes = partitionMaxBytes, CurrentLeaderEpoch = -1 }] }],
+    };
+
+    /// <summary>One Fetch for several partitions of a topic, all from their offsets, answered at once (no wait).</summary>
+    public static FetchRequest FetchPartitions(string topic, int maxBytes, int partitionMaxBytes, params (int Partition, long Offset)[] partitions) => new()
+    {
+        MaxBytes = maxBytes,
+        Topics = [new FetchRequestTopic
+        {
+            Name = topic,
+            Partitions = [.. partitions.Select(p => new FetchRequestPartition { PartitionIndex = p.Partition, FetchOffset = p.Offset, PartitionMaxBytes = partitionMaxBytes, CurrentLeaderEpoch = -1 })],
+        }],
     };
 
     /// <summary>Decodes the records of a fetch partition as (offset, key, value) strings.</summary>
