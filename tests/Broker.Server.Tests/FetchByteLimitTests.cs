@@ -75,6 +75,24 @@ public sealed class FetchByteLimitTests : IAsyncLifetime
         Assert.All(partitions, p => Assert.Equal(2 * size, p.Records.Length));
     }
 
+    [Fact]
+    public async Task A_batch_larger_than_partition_max_bytes_is_sent_whole_only_for_the_first_partition_with_data()
+    {
+        using var client = _broker.Connect();
+        await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("oversize", 2));
+        var big = new[] { Requests.Batch(1, valueBytes: 1500), Requests.Batch(1, first: 1, valueBytes: 1500) };
+        await ProduceAsync(client, "oversize", 0, big[0]);
+        await ProduceAsync(client, "oversize", 1, big[1]);
+
+        // max_bytes has room for both: only partition_max_bytes keeps the second partition's batch out.
+        var fetched = await client.SendAsync<FetchRequest, FetchResponse>(Requests.FetchPartitions("oversize", maxBytes: 1 << 20, partitionMaxBytes: 1000, (0, 0), (1, 0)));
+
+        var partitions = fetched.Topics[0].Partitions;
+        Assert.Equal(big[0].Length, partitions[0].Records.Length);
+        Assert.Equal(["key-0"], Requests.Records(partitions[0]).Select(r => r.Key));
+        Assert.Equal((ErrorCode.None, 0, 1L), (partitions[1].ErrorCode, partitions[1].Records.Length, partitions[1].HighWatermark));
+    }
+
     private static async Task ProduceAsync(RawClient client, string topic, int partition, params byte[][] batches)
     {
         foreach (var batch in batches)

@@ -13,9 +13,10 @@ namespace Broker.Server.Handlers;
 /// <summary>
 /// Fetch: reads each partition from its fetch offset up to its byte limit and below the high watermark, within the
 /// response's byte limit; if fewer than min_bytes are found it waits (up to max_wait_ms) for an append to any of the
-/// partitions and reads again: Kafka's long poll. A partition that would push the response past its limit is left
-/// empty for this round, except the first non-empty one, which always gets one whole batch so a large batch cannot
-/// stall a consumer. Records are not read here: the response names file ranges that the writer copies out.
+/// partitions and reads again: Kafka's long poll. A partition whose next batch is larger than its share (its
+/// partition_max_bytes, or what is left of the response's) is left empty for this round, except the first non-empty
+/// one, which always gets that batch whole so a large batch cannot stall a consumer (Kafka's rule, KIP-74). Records
+/// are not read here: the response names file ranges that the writer copies out.
 /// ListOffsets: earliest, latest and by-timestamp lookups.
 /// </summary>
 internal sealed class FetchHandler
@@ -99,11 +100,13 @@ internal sealed class FetchHandler
             {
                 var asked = topic.Partitions[i];
                 // Reading only locates whole batches in a segment (no bytes move), so every partition is read for
-                // its offsets and the records are dropped when they would overflow the response.
+                // its offsets. A read returns more than its budget only when its first batch alone is larger: those
+                // records are kept for the first partition with data and dropped for the others, whichever limit
+                // (the partition's or the response's) the batch is over.
                 var budget = (int)Math.Clamp(Math.Min(asked.PartitionMaxBytes, responseBytesMax - bytes), 1, int.MaxValue);
                 var outcome = _runtime.Replicas.Read(new TopicPartition(topic.Name, asked.PartitionIndex), asked.FetchOffset, budget);
                 var records = outcome.Records;
-                if (bytes > 0 && bytes + records.Length > responseBytesMax)
+                if (bytes > 0 && records.Length > budget)
                 {
                     records = default;
                 }
