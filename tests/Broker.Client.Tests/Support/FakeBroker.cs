@@ -18,6 +18,7 @@ public sealed class FakeBroker : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<Socket, bool> _connections = new();
     private readonly FakeRequestHandler _handler;
+    private readonly ConcurrentDictionary<ApiKey, int> _requestCounts = new();
     private Task _acceptLoop = Task.CompletedTask;
 
     public FakeBroker(FakeCluster cluster, int nodeId)
@@ -35,6 +36,11 @@ public sealed class FakeBroker : IAsyncDisposable
     private int _connectionsAccepted;
 
     public int ConnectionsAccepted => Volatile.Read(ref _connectionsAccepted);
+
+    /// <summary>Requests of <paramref name="api"/> this broker answered (the cluster counts all brokers').</summary>
+    public int RequestCount(ApiKey api) => _requestCounts.GetValueOrDefault(api);
+
+    public void CountRequest(ApiKey api) => _requestCounts.AddOrUpdate(api, 1, (_, n) => n + 1);
 
     public void Start() => _acceptLoop = Task.Run(AcceptLoopAsync);
 

@@ -106,6 +106,18 @@ public sealed class FakeCluster : IAsyncDisposable
 
     public void SetLeader(string topic, int partition, int nodeId) => Log(topic, partition).Leader = nodeId;
 
+    /// <summary>Reassigns the partition to <paramref name="nodeId"/> alone, as its leader: the other brokers no longer
+    /// host it. The log moves with it (the fake's logs are shared).</summary>
+    public void MovePartition(string topic, int partition, int nodeId)
+    {
+        lock (Lock)
+        {
+            var log = Topics[topic][partition];
+            log.Replicas = [nodeId];
+            log.Leader = nodeId;
+        }
+    }
+
     /// <summary>The next Produce requests for the partition fail with these errors, one per request.</summary>
     public void InjectProduceErrors(string topic, int partition, params ErrorCode[] errors)
     {

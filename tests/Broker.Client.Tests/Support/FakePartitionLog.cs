@@ -13,6 +13,11 @@ public sealed class FakePartitionLog
 
     public int Leader { get; set; }
 
+    /// <summary>The brokers holding a replica; null: every broker (one that is not the leader answers
+    /// NOT_LEADER_OR_FOLLOWER). A broker not listed answers UNKNOWN_TOPIC_OR_PARTITION, as a Kafka broker does for a
+    /// partition it does not host.</summary>
+    public IReadOnlyList<int>? Replicas { get; set; }
+
     public long LogStartOffset { get; set; }
 
     public long HighWatermark { get; private set; }

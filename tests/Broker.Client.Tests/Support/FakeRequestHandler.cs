@@ -25,6 +25,7 @@ internal sealed class FakeRequestHandler(FakeCluster cluster, FakeBroker broker)
     {
         var api = frame.Header.ApiKey;
         cluster.CountRequest(api);
+        broker.CountRequest(api);
         if (cluster.DropConnectionOn?.Invoke(api) == true)
         {
             return false;
@@ -139,7 +140,7 @@ internal sealed class FakeRequestHandler(FakeCluster cluster, FakeBroker broker)
                 PartitionIndex = index,
                 LeaderId = log.Leader,
                 LeaderEpoch = 0,
-                ReplicaNodes = [log.Leader],
+                ReplicaNodes = log.Replicas is { } replicas ? [.. replicas] : [log.Leader],
                 IsrNodes = [log.Leader],
             })],
         };
@@ -272,6 +273,12 @@ internal sealed class FakeRequestHandler(FakeCluster cluster, FakeBroker broker)
             }
 
             log = partitions[partition];
+            if (log.Replicas is { } replicas && !replicas.Contains(broker.NodeId))
+            {
+                log = null;
+                return ErrorCode.UnknownTopicOrPartition;
+            }
+
             return log.Leader == broker.NodeId ? ErrorCode.None : ErrorCode.NotLeaderOrFollower;
         }
     }
