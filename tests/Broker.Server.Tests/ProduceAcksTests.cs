@@ -1,4 +1,5 @@
 using Broker.Core.Errors;
+using Broker.Protocol.Framing;
 using Broker.Protocol.Messages;
 using Broker.Protocol.Messages.AlterConfigs;
 using Broker.Protocol.Messages.ApiVersions;
@@ -34,6 +35,39 @@ public sealed class ProduceAcksTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(0, 5).Select(i => ((long)i, $"key-{i}", $"value-{i}")), Requests.Records(fetched.Topics[0].Partitions[0]));
         var versions = await client.SendAsync<ApiVersionsRequest, ApiVersionsResponse>(new ApiVersionsRequest());
         Assert.Equal(ErrorCode.None, versions.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Produce_with_acks_0_that_fails_closes_the_connection_after_answering_the_requests_before_it()
+    {
+        using var client = _broker.Connect();
+        await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("present", 1));
+
+        // acks=0 has no response to carry UNKNOWN_TOPIC_OR_PARTITION: the connection closing is how the producer
+        // learns of it (and refreshes its metadata), as with Kafka, which closes on any partition's error.
+        var versions = await client.SendOnlyAsync(new ApiVersionsRequest());
+        await client.SendOnlyAsync(Requests.Produce(ProduceAcks.None, ("present", 0, Requests.Batch(1)), ("absent", 0, Requests.Batch(1))));
+
+        using (var answered = await client.ReadFrameAsync().WaitAsync(TimeSpan.FromSeconds(5)))
+        {
+            Assert.Equal(versions, answered!.Value.CorrelationId);
+        }
+
+        // Then nothing for the produce: the connection ends (a timeout here means it stayed open).
+        ResponseFrame? next;
+        try
+        {
+            next = await client.ReadFrameAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (IOException)
+        {
+            next = null;
+        }
+
+        Assert.Null(next);
+        using var again = _broker.Connect();
+        var fetched = await again.SendAsync<FetchRequest, FetchResponse>(Requests.Fetch("present", 0, 0));
+        Assert.Single(Requests.Records(fetched.Topics[0].Partitions[0]));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Broker.Protocol.Framing;
 using Broker.Protocol.Messages.InitProducerId;
 using Broker.Protocol.Messages.Produce;
 using Broker.Server.Hosting;
+using Broker.Server.Network;
 using Broker.Server.Replication;
 
 namespace Broker.Server.Handlers;
@@ -17,8 +18,10 @@ namespace Broker.Server.Handlers;
 /// partition. The batches are appended from the request frame's own bytes (offsets are assigned in place), so the
 /// broker copies a produced record once: from the network buffer to the page cache. Appends to different partitions
 /// of one request proceed together, so under flush=always they share group-committed fsyncs.
-/// acks=0 requests get no response, as in Kafka. A retry of an idempotent producer's batches already in the log is
-/// answered like the original append (no error, the original base offset): the log stores them once.
+/// acks=0 requests get no response, as in Kafka; when one fails for any partition the connection is closed instead
+/// (<see cref="ConnectionCloseException"/>), the only way to tell the producer. A retry of an idempotent producer's
+/// batches already in the log is answered like the original append (no error, the original base offset): the log
+/// stores them once.
 /// InitProducerId: a new producer id for an idempotent producer, from this broker's block of ids.
 /// </summary>
 internal sealed class ProduceHandler
@@ -49,6 +52,8 @@ internal sealed class ProduceHandler
 
         await FlushIfAnyWaitsAsync(pending, output, cancellationToken);
         var topics = new List<ProduceResponseTopic>(request.Topics.Count);
+        string? firstFailure = null;
+        var firstError = ErrorCode.None;
         var index = 0;
         foreach (var topic in request.Topics)
         {
@@ -74,6 +79,11 @@ internal sealed class ProduceHandler
                 else
                 {
                     _runtime.Metrics.RequestError("Produce", ErrorCodes.Name(outcome.Error));
+                    if (!request.ExpectsResponse && firstError == ErrorCode.None)
+                    {
+                        firstError = outcome.Error;
+                        firstFailure = $"{topic.Name}-{requested.PartitionIndex}: {ErrorCodes.Name(outcome.Error)}: {outcome.Message}";
+                    }
                 }
             }
 
@@ -84,6 +94,11 @@ internal sealed class ProduceHandler
         if (request.ExpectsResponse)
         {
             FrameWriter.WriteResponse(output, frame.Header.CorrelationId, frame.Header.ApiVersion, new ProduceResponse { Topics = topics });
+        }
+        else if (firstError != ErrorCode.None)
+        {
+            // Kafka closes on any partition's error: the producer cannot tell which of its records were lost.
+            throw new ConnectionCloseException(firstError, $"A Produce with acks=0 failed ({firstFailure}).");
         }
     }
 

@@ -166,6 +166,11 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
             await _dispatcher.DispatchAsync(frame, output, clientHost, cancellationToken);
             return true;
         }
+        catch (ConnectionCloseException e)
+        {
+            _logger.LogInformation("{Api} request {CorrelationId} failed and has no response: {Reason}; closing the connection", api, header.CorrelationId, e.Message);
+            return false;
+        }
         catch (ProtocolException e) when (!e.FramingLost)
         {
             FrameWriter.WriteErrorResponse(output, header.CorrelationId, e.Code);
