@@ -8,6 +8,8 @@ namespace Broker.IntegrationTests;
 
 public sealed class EndToEndTests
 {
+    private static readonly byte[] Key = Encoding.UTF8.GetBytes("k");
+
     [Fact]
     public async Task A_million_keyed_records_over_8_partitions_are_read_back_once_in_order_per_partition()
     {
@@ -44,5 +46,37 @@ public sealed class EndToEndTests
             // fsync happened before the acknowledgement: the flushed offset already covers the record.
             Assert.True(log.FlushedOffset > delivered.Offset, $"offset {delivered.Offset} acknowledged with FlushedOffset {log.FlushedOffset}");
         }
+    }
+
+    /// <summary>
+    /// acks=0: a request the broker refuses has no response, so the broker closes the connection (as Kafka does);
+    /// the producer reconnects and what it sends afterwards is stored.
+    /// </summary>
+    [Fact]
+    public async Task An_acks_0_producer_goes_on_after_the_broker_closed_its_connection_over_a_refused_request()
+    {
+        using var dataDir = new TempDirectory();
+        await using var broker = await BrokerHost.StartAsync(["--data-dir", dataDir.Path, "--listen", "127.0.0.1:0", "--http-listen", "", "--Logging:LogLevel:Default=Warning"]);
+        var bootstrap = $"127.0.0.1:{broker.ClientEndPoint.Port}";
+        await using (var admin = new AdminClient(new AdminClientOptions { BootstrapServers = bootstrap }))
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification("fire-and-forget", 1) { Configs = new Dictionary<string, string?> { ["max.message.bytes"] = "2000" } }]);
+        }
+
+        await using (var producer = new Producer(new ProducerOptions { BootstrapServers = bootstrap, Acks = ProduceAcks.None, Linger = TimeSpan.Zero }))
+        {
+            await producer.ProduceAsync("fire-and-forget", new Message(Key, Encoding.UTF8.GetBytes("before")));
+            await producer.ProduceAsync("fire-and-forget", new Message(Key, new byte[5000])); // refused: over max.message.bytes
+            await Task.Delay(200); // the broker closes the connection meanwhile
+            for (var i = 0; i < 3; i++)
+            {
+                await producer.ProduceAsync("fire-and-forget", new Message(Key, Encoding.UTF8.GetBytes($"after-{i}")));
+            }
+
+            await producer.FlushAsync();
+        }
+
+        var values = (await ReadBack.AllAsync(bootstrap, "fire-and-forget", 1))[0].Select(r => r.Value).ToList();
+        Assert.Equal(["before", "after-0", "after-1", "after-2"], values);
     }
 }
