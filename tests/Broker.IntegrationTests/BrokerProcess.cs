@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -12,6 +13,7 @@ public sealed class BrokerProcess : IDisposable
 {
     private readonly string _dataDir;
     private readonly string[] _extraArgs;
+    private readonly ConcurrentQueue<string> _errorLines = new();
     private Process? _process;
 
     public BrokerProcess(string dataDir, params string[] extraArgs)
@@ -25,7 +27,35 @@ public sealed class BrokerProcess : IDisposable
 
     public string Bootstrap => $"127.0.0.1:{Port}";
 
+    /// <summary>Variables added to the broker's environment (on top of this process's) at the next start.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
+    /// <summary>The lines the broker has written to stderr, over all its starts.</summary>
+    public IReadOnlyList<string> ErrorLines => [.. _errorLines];
+
     public void Start()
+    {
+        Launch();
+        WaitUntilListening(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Starts a broker that is expected to refuse to start, and returns its exit code once it has exited.</summary>
+    public int StartExpectingExit(TimeSpan timeout)
+    {
+        var process = Launch();
+        if (!process.WaitForExit(timeout))
+        {
+            throw new TimeoutException($"The broker was still running after {timeout}.");
+        }
+
+        process.WaitForExit(); // until stderr has been read to its end
+        var exitCode = process.ExitCode;
+        process.Dispose();
+        _process = null;
+        return exitCode;
+    }
+
+    private Process Launch()
     {
         // The server's build output is copied beside the tests (ProjectReference to an executable).
         var server = Path.Combine(AppContext.BaseDirectory, "Broker.Server.dll");
@@ -41,12 +71,23 @@ public sealed class BrokerProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
 
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the broker process.");
         _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+            {
+                _errorLines.Enqueue(line.Data);
+            }
+        };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        WaitUntilListening(TimeSpan.FromSeconds(60));
+        return _process;
     }
 
     /// <summary>SIGKILL: the process gets no chance to flush, checkpoint or write its clean-shutdown marker.</summary>
@@ -67,7 +108,7 @@ public sealed class BrokerProcess : IDisposable
         {
             if (_process!.HasExited)
             {
-                throw new InvalidOperationException($"The broker exited with code {_process.ExitCode} while starting.");
+                throw new InvalidOperationException($"The broker exited with code {_process.ExitCode} while starting: {string.Join(" | ", _errorLines)}");
             }
 
             try
@@ -85,7 +126,8 @@ public sealed class BrokerProcess : IDisposable
         throw new TimeoutException($"The broker did not listen on {Bootstrap} within {timeout}.");
     }
 
-    private static int FreePort()
+    /// <summary>A port nothing listens on now (the OS picks it; it may be taken again later).</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -70,7 +70,7 @@ public sealed class BrokerHost : IAsyncDisposable
         // Our own sources replace the defaults below; this only keeps the defaults from starting that watcher.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"] });
         ConfigureSources(builder.Configuration, args);
-        var options = builder.Configuration.Get<BrokerOptions>() ?? new BrokerOptions();
+        var options = ReadOptions(builder.Configuration);
         ValidateGroupSettings(options.Groups);
         ListenOptions? clientListener = null;
         ListenOptions? httpListener = null;
@@ -123,7 +123,7 @@ public sealed class BrokerHost : IAsyncDisposable
     {
         using var configuration = new ConfigurationManager();
         ConfigureSources(configuration, args);
-        var options = configuration.Get<BrokerOptions>() ?? new BrokerOptions();
+        var options = ReadOptions(configuration);
         if (options.InlineIoScheduling && Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
         {
             Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
@@ -163,6 +163,20 @@ public sealed class BrokerHost : IAsyncDisposable
         }
     }
 
+    /// <summary>The settings from every source; a value that does not convert to its setting's type (NodeId "abc") is
+    /// refused as one-line INVALID_CONFIG, whose message names the key and the value.</summary>
+    private static BrokerOptions ReadOptions(IConfiguration configuration)
+    {
+        try
+        {
+            return configuration.Get<BrokerOptions>() ?? new BrokerOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new BrokerException(ErrorCode.InvalidConfig, e.Message, e);
+        }
+    }
+
     private static void ConfigureSources(ConfigurationManager configuration, string[] args)
     {
         configuration.Sources.Clear();
@@ -181,7 +195,16 @@ public sealed class BrokerHost : IAsyncDisposable
             throw new FileNotFoundException($"Configuration file {Path.GetFullPath(path)} does not exist.", path);
         }
 
-        configuration.AddJsonFile(Path.GetFullPath(path ?? DefaultConfigPath), optional: path is null, reloadOnChange: false);
+        try
+        {
+            configuration.AddJsonFile(Path.GetFullPath(path ?? DefaultConfigPath), optional: path is null, reloadOnChange: false);
+        }
+        catch (InvalidDataException e)
+        {
+            // "Failed to load configuration from file '...'.", then the parser's reason with its line and byte.
+            throw new BrokerException(ErrorCode.InvalidConfig, $"{e.Message} {e.GetBaseException().Message}", e);
+        }
+
         configuration.AddEnvironmentVariables(EnvironmentPrefix);
         configuration.AddCommandLine(args, Switches);
     }
