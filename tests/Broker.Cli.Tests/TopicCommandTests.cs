@@ -30,7 +30,8 @@ public sealed class TopicCommandTests(BrokerFixture broker) : IClassFixture<Brok
         Assert.True(altered.ExitCode == 0, altered.ToString());
         var configs = await broker.RunAsync("topic", "config", "orders");
         Assert.Contains(configs.OutLines, l => Cells(l) is ["segment.bytes", "1048576", "DYNAMIC_TOPIC_CONFIG", "no"]);
-        Assert.Contains(configs.OutLines, l => Cells(l) is ["retention.ms", _, "DEFAULT_CONFIG", _]);
+        Assert.Contains(configs.OutLines, l => Cells(l) is ["retention.ms", "604800000", "STATIC_BROKER_CONFIG", "no"]); // the broker's default again
+        Assert.Contains(configs.OutLines, l => Cells(l) is ["segment.ms", _, "DEFAULT_CONFIG", "no"]);
 
         var deleted = await broker.RunAsync("topic", "delete", "orders");
         Assert.True(deleted.ExitCode == 0, deleted.ToString());
@@ -64,7 +65,9 @@ public sealed class TopicCommandTests(BrokerFixture broker) : IClassFixture<Brok
         var entries = altered.RootElement.GetProperty("configs").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!);
         Assert.Equal("60000", entries["retention.ms"].GetProperty("value").GetString());
         Assert.Equal("DYNAMIC_TOPIC_CONFIG", entries["retention.ms"].GetProperty("source").GetString());
-        Assert.Equal("DEFAULT_CONFIG", entries["segment.bytes"].GetProperty("source").GetString());
+        Assert.Equal("STATIC_BROKER_CONFIG", entries["segment.bytes"].GetProperty("source").GetString());
+        Assert.Equal("1073741824", entries["segment.bytes"].GetProperty("value").GetString());
+        Assert.Equal("DEFAULT_CONFIG", entries["segment.ms"].GetProperty("source").GetString());
 
         using var deleted = Json(await broker.RunAsync("-o", "json", "topic", "delete", "payments"));
         Assert.True(deleted.RootElement.GetProperty("deleted").GetBoolean());

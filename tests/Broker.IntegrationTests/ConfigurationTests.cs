@@ -1,5 +1,6 @@
 using Broker.Client;
 using Broker.Client.Admin;
+using Broker.Protocol.Messages.DescribeConfigs;
 
 namespace Broker.IntegrationTests;
 
@@ -34,6 +35,9 @@ public sealed class ConfigurationTests
         Assert.Equal("111111", configs["max.message.bytes"]); // the file alone
         Assert.Equal("222222", configs["segment.ms"]);        // the environment over the file
         Assert.Equal("333333", configs["retention.ms"]);      // the switch over both
+        Assert.All(
+            configs.Entries.Where(e => e.Name is "max.message.bytes" or "segment.ms" or "retention.ms"),
+            e => Assert.Equal(ConfigSource.StaticBrokerConfig, e.Source));
     }
 
     [Fact]

@@ -9,10 +9,10 @@ using Broker.Server.Tests.Support;
 namespace Broker.Server.Tests;
 
 /// <summary>
-/// The broker's configuration as an operator gives it: the file named by --config, and command-line switches over it.
-/// Each broker here is given a config file of the test's own, so the config/broker.json copied beside the tests plays
-/// no part. Environment variables are process-wide, so their layer is tested on the broker executable as a child
-/// process (Broker.IntegrationTests, ConfigurationTests).
+/// The broker's configuration as an operator gives it: the file named by --config, command-line switches over it, and
+/// where DescribeConfigs says a topic's values come from. Each broker here is given a config file of the test's own,
+/// so the config/broker.json copied beside the tests plays no part. Environment variables are process-wide, so their
+/// layer is tested on the broker executable as a child process (Broker.IntegrationTests, ConfigurationTests).
 /// </summary>
 public sealed class ConfigurationTests : IDisposable
 {
@@ -63,6 +63,27 @@ public sealed class ConfigurationTests : IDisposable
         var configs = await CreateAndDescribeAsync(host.ClientEndPoint, "switched");
         Assert.Equal("7200000", configs["retention.ms"].Value);
         Assert.Equal("3600000", configs["segment.ms"].Value); // a key no switch names keeps the file's value
+    }
+
+    /// <summary>Kafka's sources: a topic's own value, the broker's configured default for topics, or the built-in one.</summary>
+    [Fact]
+    public async Task A_topic_config_reports_whether_it_comes_from_the_topic_the_broker_configuration_or_the_built_in_default()
+    {
+        var config = WriteConfig($$"""
+            {
+              "DataDir": {{JsonSerializer.Serialize(Path.Combine(_directory, "data"))}},
+              "Listen": "127.0.0.1:0",
+              "HttpListen": "",
+              "TopicDefaults": { "retention.ms": "3600000", "segment.bytes": "2097152" }
+            }
+            """);
+        await using var host = await BrokerHost.StartAsync(["--config", config, "--Logging:LogLevel:Default=Warning"]);
+
+        var configs = await CreateAndDescribeAsync(host.ClientEndPoint, "sourced", ("segment.bytes", "1048576"));
+
+        Assert.Equal(("3600000", ConfigSource.StaticBrokerConfig), (configs["retention.ms"].Value, configs["retention.ms"].Source));
+        Assert.Equal(("1048576", ConfigSource.DynamicTopicConfig), (configs["segment.bytes"].Value, configs["segment.bytes"].Source));
+        Assert.Equal(("604800000", ConfigSource.DefaultConfig), (configs["segment.ms"].Value, configs["segment.ms"].Source));
     }
 
     [Fact]

@@ -12,8 +12,10 @@ using WireResourceType = Broker.Protocol.Messages.ConfigResourceType;
 namespace Broker.Server.Handlers;
 
 /// <summary>
-/// DescribeConfigs: every topic config key with its effective value and where it comes from (set on the topic, or
-/// the broker's default). AlterConfigs: incremental changes through the controller, which validates them.
+/// DescribeConfigs: every topic config key with its effective value and where it comes from, in Kafka's terms: set on
+/// the topic (DYNAMIC_TOPIC_CONFIG), a broker-wide default from the broker's configuration,
+/// <see cref="BrokerOptions.TopicDefaults"/> (STATIC_BROKER_CONFIG), or built in (DEFAULT_CONFIG). AlterConfigs:
+/// incremental changes through the controller, which validates them.
 /// </summary>
 internal sealed class ConfigHandler
 {
@@ -77,12 +79,16 @@ internal sealed class ConfigHandler
             {
                 Name = key,
                 Value = isSet ? value : TopicConfigs.ValueOf(_runtime.TopicDefaults, key),
-                Source = isSet ? ConfigSource.DynamicTopicConfig : ConfigSource.DefaultConfig,
+                Source = isSet ? ConfigSource.DynamicTopicConfig : DefaultSourceOf(key),
             });
         }
 
         return new DescribeConfigsResponseResource { ResourceType = resource.ResourceType, ResourceName = resource.ResourceName, Configs = configs };
     }
+
+    /// <summary>Where a topic without its own value gets <paramref name="key"/>: the broker's configuration, or built in.</summary>
+    private ConfigSource DefaultSourceOf(string key) =>
+        _runtime.Options.TopicDefaults.ContainsKey(key) ? ConfigSource.StaticBrokerConfig : ConfigSource.DefaultConfig;
 
     private static DescribeConfigsResponseResource Failed(DescribeConfigsRequestResource resource, ErrorCode error, string message) =>
         new() { ResourceType = resource.ResourceType, ResourceName = resource.ResourceName, ErrorCode = error, ErrorMessage = message };

@@ -20,6 +20,8 @@ public sealed class BrokerFixture : IAsyncLifetime
         // Groups: a member learns of its partitions at its next heartbeat, so 100 ms keeps group tests quick; three
         // offsets partitions are created faster than fifty. Sessions stay long: every test member leaves cleanly.
         "--Groups:HeartbeatIntervalMs=100", "--Groups:OffsetsTopicPartitions=3",
+        // Broker-level topic defaults (Kafka's own values), so `topic config` has STATIC_BROKER_CONFIG rows to show.
+        "--TopicDefaults:retention.ms=604800000", "--TopicDefaults:segment.bytes=1073741824",
     ]);
 
     /// <summary>Runs brokerctl against this broker: <c>--bootstrap</c> is added in front of <paramref name="args"/>.</summary>

@@ -10,7 +10,7 @@ public enum ConfigSource : sbyte
     DynamicBrokerConfig = 2,
     DynamicDefaultBrokerConfig = 3,
 
-    /// <summary>The broker's configuration file.</summary>
+    /// <summary>A broker-wide default from the broker's configuration (Kafka: server.properties).</summary>
     StaticBrokerConfig = 4,
 
     /// <summary>The built-in default.</summary>
