@@ -92,6 +92,11 @@ public sealed record LogConfig
     /// <summary>max.message.bytes: the largest batch a producer may append, log overhead included.</summary>
     public int MaxMessageBytes { get; init; } = MaxMessageBytesDefault;
 
+    /// <summary>min.insync.replicas: with acks=all, writes are refused while fewer replicas are in sync. The log itself
+    /// does not use it (replication does); it is kept with the topic's other configs, as in Kafka's LogConfig, so a
+    /// broker-wide default reaches it the same way.</summary>
+    public int MinInsyncReplicas { get; init; } = 1;
+
     public FlushPolicy Flush { get; init; } = FlushPolicy.Replication;
 
     /// <summary>flush.ms: background fsync interval under <see cref="FlushPolicy.Replication"/>.</summary>

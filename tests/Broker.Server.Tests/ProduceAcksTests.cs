@@ -4,6 +4,7 @@ using Broker.Protocol.Messages;
 using Broker.Protocol.Messages.AlterConfigs;
 using Broker.Protocol.Messages.ApiVersions;
 using Broker.Protocol.Messages.CreateTopics;
+using Broker.Protocol.Messages.DescribeConfigs;
 using Broker.Protocol.Messages.Fetch;
 using Broker.Protocol.Messages.Produce;
 using Broker.Server.Tests.Support;
@@ -108,6 +109,29 @@ public sealed class ProduceAcksTests : IAsyncLifetime
 
         var accepted = Partition(await client.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("relaxed", 0, Requests.Batch(1), ProduceAcks.All)));
         Assert.Equal((ErrorCode.None, 0L), (accepted.ErrorCode, accepted.BaseOffset));
+    }
+
+    /// <summary>A broker-wide default (TopicDefaults) applies to topics without their own min.insync.replicas, and a
+    /// topic's own setting wins over it.</summary>
+    [Fact]
+    public async Task A_broker_wide_min_insync_replicas_applies_to_topics_without_their_own()
+    {
+        await using var broker = await TestBroker.StartAsync("--TopicDefaults:min.insync.replicas=2");
+        using var client = broker.Connect();
+        await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("strict-by-default", 1));
+        await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("own-setting", 1, ("min.insync.replicas", "1")));
+
+        var refused = Partition(await client.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("strict-by-default", 0, Requests.Batch(1), ProduceAcks.All)));
+        Assert.Equal(ErrorCode.NotEnoughReplicas, refused.ErrorCode);
+        var accepted = Partition(await client.SendAsync<ProduceRequest, ProduceResponse>(Requests.Produce("own-setting", 0, Requests.Batch(1), ProduceAcks.All)));
+        Assert.Equal((ErrorCode.None, 0L), (accepted.ErrorCode, accepted.BaseOffset));
+
+        var described = await client.SendAsync<DescribeConfigsRequest, DescribeConfigsResponse>(new DescribeConfigsRequest
+        {
+            Resources = [new DescribeConfigsRequestResource { ResourceName = "strict-by-default", ConfigurationKeys = ["min.insync.replicas"] }],
+        });
+        var entry = Assert.Single(Assert.Single(described.Results).Configs);
+        Assert.Equal(("2", ConfigSource.StaticBrokerConfig), (entry.Value, entry.Source));
     }
 
     private static ProduceResponsePartition Partition(ProduceResponse response) => Assert.Single(Assert.Single(response.Topics).Partitions);

@@ -30,9 +30,6 @@ public static class TopicConfigs
     public const string MinCleanableDirtyRatio = "min.cleanable.dirty.ratio";
     public const string MinCompactionLagMs = "min.compaction.lag.ms";
 
-    /// <summary>min.insync.replicas is stored and reported now; replication enforces it.</summary>
-    public const int MinInsyncReplicasDefault = 1;
-
     private static readonly FrozenDictionary<string, TopicConfigKey> Keys = new TopicConfigKey[]
     {
         new(RetentionMs, "Delete segments whose newest record is older than this; -1 keeps them.", c => Text(c.RetentionMs), (c, v) => c with { RetentionMs = Long(RetentionMs, v, -1) }),
@@ -46,7 +43,7 @@ public static class TopicConfigs
         new(Flush, "'replication': acknowledge once the bytes are in the page cache, fsync in the background; 'always': fsync before acknowledging.", c => c.Flush == FlushPolicy.Always ? "always" : "replication", (c, v) => c with { Flush = ParseFlush(v) }),
         new(FlushMs, "Background fsync interval under flush=replication.", c => Text(c.FlushIntervalMs), (c, v) => c with { FlushIntervalMs = Long(FlushMs, v, 1) }),
         new(MaxMessageBytes, "The largest record batch a producer may append, in bytes.", c => Text(c.MaxMessageBytes), (c, v) => c with { MaxMessageBytes = Int(MaxMessageBytes, v, RecordBatchLayout.HeaderBytes) }),
-        new(MinInsyncReplicas, "With acks=all, refuse writes while fewer replicas are in sync (enforced with replication).", _ => Text(MinInsyncReplicasDefault), (c, v) => Unchanged(c, Int(MinInsyncReplicas, v, 1))),
+        new(MinInsyncReplicas, "With acks=all, refuse writes while fewer replicas are in sync.", c => Text(c.MinInsyncReplicas), (c, v) => c with { MinInsyncReplicas = Int(MinInsyncReplicas, v, 1) }),
         new(MessageTimestampType, "'CreateTime' keeps the producer's timestamps; 'LogAppendTime' stamps batches with the broker's clock.", c => c.MessageTimestampType.ToString(), (c, v) => c with { MessageTimestampType = ParseTimestampType(v) }),
         new(IndexIntervalBytes, "Bytes of records between two offset index entries.", c => Text(c.IndexIntervalBytes), (c, v) => c with { IndexIntervalBytes = Int(IndexIntervalBytes, v, 1) }),
         new(SegmentIndexBytes, "Preallocated size of each index file.", c => Text(c.IndexBytesMax), (c, v) => c with { IndexBytesMax = Int(SegmentIndexBytes, v, LogConfig.IndexBytesMin) }),
@@ -114,9 +111,6 @@ public static class TopicConfigs
         double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 0 and <= 1
             ? parsed
             : throw new BrokerException(ErrorCode.InvalidConfig, $"{name} '{value}' is not a number from 0 to 1.");
-
-    /// <summary>For keys checked here but enforced elsewhere (min.insync.replicas, by replication).</summary>
-    private static LogConfig Unchanged(LogConfig config, int _) => config;
 
     private static FlushPolicy ParseFlush(string value) => value switch
     {

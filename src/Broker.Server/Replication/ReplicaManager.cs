@@ -213,12 +213,11 @@ public sealed class ReplicaManager
             }
 
             var config = TopicConfigs.Apply(_defaults, overrides);
-            var minInsync = overrides.TryGetValue(TopicConfigs.MinInsyncReplicas, out var text) ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : TopicConfigs.MinInsyncReplicasDefault;
             foreach (var registration in topic.Partitions)
             {
                 if (registration.Replicas.Contains(_nodeId))
                 {
-                    Host(new TopicPartition(name, registration.PartitionIndex), topic.TopicId, registration, config, minInsync);
+                    Host(new TopicPartition(name, registration.PartitionIndex), topic.TopicId, registration, config);
                 }
             }
         }
@@ -237,9 +236,9 @@ public sealed class ReplicaManager
         return true;
     }
 
-    private void Host(TopicPartition tp, Guid topicId, PartitionRegistration registration, LogConfig config, int minInsync)
+    private void Host(TopicPartition tp, Guid topicId, PartitionRegistration registration, LogConfig config)
     {
-        var role = new PartitionRole(registration.Leader == _nodeId, registration.Leader, registration.LeaderEpoch, registration.Isr.Length, minInsync);
+        var role = new PartitionRole(registration.Leader == _nodeId, registration.Leader, registration.LeaderEpoch, registration.Isr.Length, config.MinInsyncReplicas);
         try
         {
             var log = _logs.GetOrCreateLog(tp, config);
