@@ -23,12 +23,9 @@ public static class BrokerCtl
         var parse = CreateRootCommand(streams).Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
-            {
-                await streams.Error.WriteLineAsync(Prefix + OneLine(error.Message));
-            }
-
-            await streams.Error.WriteLineAsync("Run 'brokerctl --help' (or add --help to the command) for usage.");
+            // One line, as every error: the parser's complaints joined, and where to look.
+            var reasons = string.Join("; ", parse.Errors.Select(error => OneLine(error.Message).TrimEnd('.')).Distinct());
+            await streams.Error.WriteLineAsync(Prefix + reasons + HelpHint);
             return ExitCodes.Usage;
         }
 
@@ -45,7 +42,7 @@ public static class BrokerCtl
         catch (Exception e)
         {
             var (code, message) = Describe(e, cancellationToken);
-            await streams.Error.WriteLineAsync(Prefix + OneLine(message));
+            await streams.Error.WriteLineAsync(Prefix + (code == ExitCodes.Usage ? OneLine(message).TrimEnd('.') + HelpHint : OneLine(message)));
             return code;
         }
         finally
@@ -81,6 +78,9 @@ public static class BrokerCtl
         IOException io => (ExitCodes.Failure, io.Message), // a closed pipe or an unreadable stdin
         _ => (ExitCodes.InternalError, $"internal error: {exception.GetType().Name}: {exception.Message}"),
     };
+
+    /// <summary>Ends a usage error's line: where to read what the command takes.</summary>
+    private const string HelpHint = " (see 'brokerctl --help', or add --help to the command)";
 
     /// <summary>Messages from the broker or the client may span lines; the promise is one line per error.</summary>
     private static string OneLine(string message) =>

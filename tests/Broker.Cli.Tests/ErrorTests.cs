@@ -32,6 +32,18 @@ public sealed class ErrorTests(BrokerFixture broker) : IClassFixture<BrokerFixtu
     }
 
     [Fact]
+    public async Task Records_the_broker_refuses_are_one_line_with_the_reason_and_exit_code_1()
+    {
+        Assert.Equal(0, (await broker.RunAsync("topic", "create", "small-records", "--config", "max.message.bytes=1000")).ExitCode);
+        var run = await broker.RunWithInputAsync(new string('x', 3000) + "\n", "produce", "small-records", "--acks", "1");
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.StartsWith("brokerctl: 1 of 1 records were not delivered (0 were): ", line, StringComparison.Ordinal);
+        Assert.Contains("MESSAGE_TOO_LARGE", line, StringComparison.Ordinal);
+        Assert.Contains("max.message.bytes (1000)", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Deleting_a_topic_twice_fails_the_second_time()
     {
         Assert.Equal(0, (await broker.RunAsync("topic", "create", "once")).ExitCode);
@@ -93,7 +105,9 @@ public sealed class ErrorTests(BrokerFixture broker) : IClassFixture<BrokerFixtu
     {
         var run = await CliRun.RunAsync(args);
         Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("brokerctl: ", run.ErrorLines[0], StringComparison.Ordinal);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.StartsWith("brokerctl: ", line, StringComparison.Ordinal);
+        Assert.EndsWith("(see 'brokerctl --help', or add --help to the command)", line, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
         Assert.Empty(run.Out);

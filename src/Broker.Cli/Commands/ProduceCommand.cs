@@ -84,15 +84,21 @@ internal static class ProduceCommand
             await producer.FlushAsync(CancellationToken.None);
         }
 
-        Report(context, settings.Topic, tally);
+        // A failure is the one line of the error, with what was delivered in it; the summary line is for success (and
+        // JSON, which reports both counts).
+        if (context.Json || (inputError is null && tally.Failed == 0))
+        {
+            Report(context, settings.Topic, tally);
+        }
+
         if (inputError is not null)
         {
-            throw inputError;
+            throw new CliException($"{inputError.Message}; the {tally.Delivered} records before it were delivered{(tally.Failed > 0 ? $", {tally.Failed} were not: {tally.FirstError}" : string.Empty)}", inputError.ExitCode);
         }
 
         if (tally.Failed > 0)
         {
-            throw new CliException($"{tally.Failed} of {lines} records were not delivered: {tally.FirstError}");
+            throw new CliException($"{tally.Failed} of {lines} records were not delivered ({tally.Delivered} were): {tally.FirstError}");
         }
 
         return cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
