@@ -146,6 +146,7 @@ public sealed record LogConfig
     {
         Require(SegmentBytes >= SegmentBytesMin, $"SegmentBytes {SegmentBytes} is below {SegmentBytesMin}.");
         Require(SegmentMs > 0, $"SegmentMs {SegmentMs} must be positive.");
+        Require(MinInsyncReplicas >= 1, $"MinInsyncReplicas {MinInsyncReplicas} must be at least 1.");
         Require(IndexIntervalBytes > 0, $"IndexIntervalBytes {IndexIntervalBytes} must be positive.");
         Require(IndexBytesMax >= IndexBytesMin, $"IndexBytesMax {IndexBytesMax} is below {IndexBytesMin}.");
         Require(RetentionMs >= Unlimited, $"RetentionMs {RetentionMs} must be -1 or at least 0.");

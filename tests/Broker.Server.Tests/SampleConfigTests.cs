@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Broker.Core.Errors;
-using Broker.Protocol.Messages.ApiVersions;
+using Broker.Protocol.Messages.CreateTopics;
+using Broker.Protocol.Messages.DescribeConfigs;
+using Broker.Protocol.Messages.Metadata;
 using Broker.Server.Tests.Support;
 
 namespace Broker.Server.Tests;
@@ -45,14 +47,28 @@ public sealed class SampleConfigTests
             Assert.Equal(window.GetInt32(), options.PageCacheWindowBytes);
         }
 
-        if (json.RootElement.TryGetProperty("DefaultPartitions", out var partitions))
+        // And they reach a topic created without configs of its own, reported as the broker's.
+        using var client = broker.Connect();
+        var created = await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(new CreateTopicsRequest
         {
-            Assert.Equal(partitions.GetInt32(), options.DefaultPartitions);
+            Topics = [new CreateTopicsRequestTopic { Name = "sample" }],
+        });
+        Assert.Equal(ErrorCode.None, Assert.Single(created.Topics).ErrorCode);
+        var described = await client.SendAsync<DescribeConfigsRequest, DescribeConfigsResponse>(new DescribeConfigsRequest
+        {
+            Resources = [new DescribeConfigsRequestResource { ResourceName = "sample" }],
+        });
+        var configs = Assert.Single(described.Results).Configs.ToDictionary(c => c.Name);
+        foreach (var setting in json.RootElement.GetProperty("TopicDefaults").EnumerateObject())
+        {
+            Assert.Equal((setting.Value.GetString(), ConfigSource.StaticBrokerConfig), (configs[setting.Name].Value, configs[setting.Name].Source));
         }
 
-        using var client = broker.Connect();
-        var versions = await client.SendAsync<ApiVersionsRequest, ApiVersionsResponse>(new ApiVersionsRequest());
-        Assert.Equal(ErrorCode.None, versions.ErrorCode);
+        if (json.RootElement.TryGetProperty("DefaultPartitions", out var partitions))
+        {
+            var metadata = await client.SendAsync<MetadataRequest, MetadataResponse>(new MetadataRequest { Topics = ["sample"] });
+            Assert.Equal(partitions.GetInt32(), Assert.Single(metadata.Topics).Partitions.Count);
+        }
     }
 
     /// <summary>The repository's <c>config/*.json</c>, copied beside the tests by the project file.</summary>

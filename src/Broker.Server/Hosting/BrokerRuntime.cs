@@ -76,6 +76,14 @@ public sealed class BrokerRuntime : IHostedService, IDisposable
         _logger.LogInformation("Opened {DataDir} (cluster {ClusterId}, node {NodeId}, {Partitions} partition(s), clean shutdown: {Clean})",
             Path.GetFullPath(_options.DataDir), _logs.ClusterId, _logs.NodeId, _logs.Logs.Count, _logs.HadCleanShutdown);
         _logs.MaintenanceFailed += (tp, e) => _logger.LogError(e, "Maintenance of {Partition} failed", tp);
+        if (defaults.MinInsyncReplicas > _options.DefaultReplicationFactor)
+        {
+            // As in Kafka, a broker-wide value also holds for __consumer_offsets, whose commits are written with acks=all.
+            _logger.LogWarning(
+                "TopicDefaults min.insync.replicas={MinInsync} is above DefaultReplicationFactor={ReplicationFactor}: acks=all produces and consumer-group offset commits to topics without their own min.insync.replicas will be refused with NOT_ENOUGH_REPLICAS",
+                defaults.MinInsyncReplicas, _options.DefaultReplicationFactor);
+        }
+
         _metadataLog = new MetadataLog(_logs.GetOrCreateLog(MetadataLog.Partition, MetadataLog.Config), Time);
         _controller = LocalController.Open(_metadataLog, new ControllerDefaults(_options.DefaultPartitions, _options.DefaultReplicationFactor, defaults));
         _replicas = new ReplicaManager(_logs, _controller, defaults, _options.NodeId, _loggers.CreateLogger<ReplicaManager>());

@@ -20,7 +20,8 @@ namespace Broker.Server.Network;
 /// body that does not parse gets an error response, then the connection closes. A connection idle for
 /// <see cref="BrokerOptions.ConnectionIdleTimeoutMs"/> (or up to a tenth longer) is closed. Memory per connection is bounded by the frame cap
 /// (the input pipe) and by the largest response (a Fetch is capped at <see cref="BrokerOptions.FetchResponseBytesMax"/>).
-/// On shutdown the requests already received are answered (a waiting fetch at once), then the connection closes.
+/// On shutdown the requests already received are answered (a waiting fetch at once, with what there is), then the
+/// connection closes.
 /// Threads: with <see cref="BrokerOptions.InlineIoScheduling"/> this loop runs on the socket I/O thread that
 /// completed the read; the <see cref="RequestDispatcher"/> moves the requests that may block off it.
 /// </summary>
@@ -41,11 +42,12 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
     {
         _runtime.Metrics.ConnectionOpened();
         var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
-        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(closing, connection.ConnectionClosed);
+        using var aborted = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(closing, aborted.Token);
         try
         {
             await _runtime.Ready.WaitAsync(lifetime.Token);
-            await ServeAsync(connection, closing, lifetime);
+            await ServeAsync(connection, closing, aborted, lifetime.Token);
         }
         catch (ProtocolException e)
         {
@@ -65,10 +67,12 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
         }
     }
 
-    /// <param name="closing">Cancelled when the broker shuts down: the connection then answers the requests it has
-    /// already received, whole, and closes.</param>
-    /// <param name="lifetime">Cancelled by <paramref name="closing"/>, by the connection closing, and by the idle timer.</param>
-    private async Task ServeAsync(ConnectionContext connection, CancellationToken closing, CancellationTokenSource lifetime)
+    /// <param name="closing">Cancelled when the broker shuts down: the connection then answers what it has already
+    /// received, in one last pass, and closes.</param>
+    /// <param name="aborted">Cancelled when the connection closes or stays idle (its timer is armed here): the end of
+    /// the connection, which every request's handling and every flush stops at.</param>
+    /// <param name="lifetime">Either of the two: what a read, and a fetch's long poll, stop at.</param>
+    private async Task ServeAsync(ConnectionContext connection, CancellationToken closing, CancellationTokenSource aborted, CancellationToken lifetime)
     {
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
@@ -81,47 +85,52 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
         // the timeout plus that tenth, so a connection closes after an idle time between 1 and 1.1 timeouts: never early.
         var rearmInterval = idleTimeout / 10;
         var armedAt = Stopwatch.GetTimestamp();
-        lifetime.CancelAfter(idleTimeout + rearmInterval);
+        aborted.CancelAfter(idleTimeout + rearmInterval);
+        var lastPass = false;
         while (true)
         {
             if (Stopwatch.GetElapsedTime(armedAt) >= rearmInterval)
             {
                 armedAt = Stopwatch.GetTimestamp();
-                lifetime.CancelAfter(idleTimeout + rearmInterval);
+                aborted.CancelAfter(idleTimeout + rearmInterval);
             }
 
             // Read in this method, not a helper: an async helper would box a state machine per read that waits.
             ReadResult result;
-            try
+            if (closing.IsCancellationRequested)
             {
-                result = closing.IsCancellationRequested ? default : await input.ReadAsync(lifetime.Token);
+                // Shutting down: one last pass over what has already arrived (every earlier read was advanced, so a
+                // read may start), not over what a client goes on sending.
+                lastPass = true;
+                if (!input.TryRead(out result))
+                {
+                    return;
+                }
             }
-            catch (OperationCanceledException) when (closing.IsCancellationRequested)
+            else
             {
-                result = default; // shutdown began while waiting: answer what had arrived by then
-            }
-
-            // Once shutting down, only what has already arrived is taken.
-            if (closing.IsCancellationRequested && result.Buffer.IsEmpty && !input.TryRead(out result))
-            {
-                return;
+                try
+                {
+                    result = await input.ReadAsync(lifetime);
+                }
+                catch (OperationCanceledException) when (closing.IsCancellationRequested && !aborted.IsCancellationRequested)
+                {
+                    continue; // shutdown began while waiting: the last pass takes what had arrived by then
+                }
             }
 
             var buffer = result.Buffer;
             var consumed = buffer.Start;
             var examined = buffer.End;
             var keepOpen = true;
-            var handled = 0;
             try
             {
-                // On shutdown the frames already received are still answered (their handlers see the cancelled token:
-                // a fetch answers at once instead of waiting); only a closed or idle connection stops the loop.
-                while (keepOpen && !ConnectionGone(connection, closing, lifetime) && codec.TryParseMessage(buffer.Slice(consumed), ref consumed, ref examined, out var frame))
+                // Once shutdown begins, the frames of this buffer are still answered; only the connection's end stops it.
+                while (keepOpen && !aborted.IsCancellationRequested && codec.TryParseMessage(buffer.Slice(consumed), ref consumed, ref examined, out var frame))
                 {
                     using (frame)
                     {
-                        keepOpen = await HandleAsync(frame, output, client, lifetime.Token);
-                        handled++;
+                        keepOpen = await HandleAsync(frame, output, client, aborted.Token, lifetime);
                     }
                 }
             }
@@ -130,24 +139,22 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
                 input.AdvanceTo(consumed, examined);
             }
 
-            // The idle timer also ends a flush to a client that stopped reading; once shutting down only the
-            // connection's end does (and the shutdown timeout, which aborts it).
-            await output.FlushAsync(closing.IsCancellationRequested ? connection.ConnectionClosed : lifetime.Token);
-            if (!keepOpen || result.IsCompleted || (closing.IsCancellationRequested && handled == 0))
+            // The idle timer also ends a flush to a client that stopped reading; a shutdown does not (its timeout aborts
+            // the connection).
+            await output.FlushAsync(aborted.Token);
+            if (!keepOpen || result.IsCompleted || lastPass)
             {
                 return;
             }
         }
     }
 
-    /// <summary>True when the connection closed or went idle: the lifetime was cancelled by something other than the
-    /// shutdown.</summary>
-    private static bool ConnectionGone(ConnectionContext connection, CancellationToken closing, CancellationTokenSource lifetime) =>
-        connection.ConnectionClosed.IsCancellationRequested || (lifetime.IsCancellationRequested && !closing.IsCancellationRequested);
-
-    /// <summary>Handles one request; false when the connection must close after the response.</summary>
-    private async ValueTask<bool> HandleAsync(RequestFrame frame, PipeWriter output, string clientHost, CancellationToken cancellationToken)
+    /// <summary>Handles one request; false when the connection must close after the response. A request runs until
+    /// the connection's end (<paramref name="aborted"/>), so one received before a shutdown completes and is answered;
+    /// a fetch's long poll also ends at the shutdown (<paramref name="lifetime"/>), answering with what there is.</summary>
+    private async ValueTask<bool> HandleAsync(RequestFrame frame, PipeWriter output, string clientHost, CancellationToken aborted, CancellationToken lifetime)
     {
+        var cancellationToken = frame.Header.ApiKey == ApiKey.Fetch ? lifetime : aborted;
         var header = frame.Header;
         var started = Stopwatch.GetTimestamp();
         var api = ApiNames.Of(header.ApiKey);
