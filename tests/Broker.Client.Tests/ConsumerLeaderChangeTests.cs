@@ -13,42 +13,34 @@ public class ConsumerLeaderChangeTests
 {
     private static readonly TopicPartition T0 = new("t", 0);
 
-    [Fact]
-    public async Task NotLeaderOrFollower_on_fetch_refreshes_metadata_and_the_consumer_fetches_from_the_new_leader()
+    /// <param name="move">"leader": broker 0 keeps its replica as a follower and answers NOT_LEADER_OR_FOLLOWER;
+    /// "replica": broker 0 no longer hosts the partition and answers UNKNOWN_TOPIC_OR_PARTITION.</param>
+    [Theory]
+    [InlineData("leader")]
+    [InlineData("replica")]
+    public async Task A_fetch_refused_by_the_old_broker_refreshes_metadata_and_the_consumer_fetches_from_the_new_one(string move)
     {
         await using var cluster = new FakeCluster(brokers: 2);
         cluster.CreateTopic("t", 1, leader: 0);
         await using var consumer = await ConsumerPastFirstRecordAsync(cluster);
         var metadataBefore = cluster.RequestCount(ApiKey.Metadata);
 
-        // Broker 0 keeps its replica as a follower: it answers NOT_LEADER_OR_FOLLOWER from now on, and the record
-        // appended next can only be fetched from broker 1.
-        cluster.SetLeader("t", 0, 1);
+        // From now on the record appended next can only be fetched from broker 1.
+        if (move == "leader")
+        {
+            cluster.SetLeader("t", 0, 1);
+        }
+        else
+        {
+            cluster.MovePartition("t", 0, 1);
+        }
+
         Append(cluster, "after");
 
         var result = await consumer.ConsumeAsync(TestOptions.Wait);
 
         Assert.Equal((1L, "after"), (result?.Offset, Text(result?.Value)));
-        Assert.True(cluster.RequestCount(ApiKey.Metadata) > metadataBefore, "no Metadata request after NOT_LEADER_OR_FOLLOWER");
-        Assert.True(cluster.Brokers[1].RequestCount(ApiKey.Fetch) > 0);
-    }
-
-    [Fact]
-    public async Task UnknownTopicOrPartition_on_fetch_refreshes_metadata_and_the_consumer_fetches_from_the_partitions_new_broker()
-    {
-        await using var cluster = new FakeCluster(brokers: 2);
-        cluster.CreateTopic("t", 1, leader: 0);
-        await using var consumer = await ConsumerPastFirstRecordAsync(cluster);
-        var metadataBefore = cluster.RequestCount(ApiKey.Metadata);
-
-        // Broker 0 no longer hosts the partition: it answers UNKNOWN_TOPIC_OR_PARTITION from now on.
-        cluster.MovePartition("t", 0, 1);
-        Append(cluster, "after");
-
-        var result = await consumer.ConsumeAsync(TestOptions.Wait);
-
-        Assert.Equal((1L, "after"), (result?.Offset, Text(result?.Value)));
-        Assert.True(cluster.RequestCount(ApiKey.Metadata) > metadataBefore, "no Metadata request after UNKNOWN_TOPIC_OR_PARTITION");
+        Assert.True(cluster.RequestCount(ApiKey.Metadata) > metadataBefore, $"no Metadata request after the {move} moved");
         Assert.True(cluster.Brokers[1].RequestCount(ApiKey.Fetch) > 0);
     }
 

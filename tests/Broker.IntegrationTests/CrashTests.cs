@@ -18,6 +18,9 @@ public sealed class CrashTests
 {
     private const int Partitions = 8;
 
+    /// <summary>brokerctl reading back the 5,000 lines of the brokerctl test as JSON lines.</summary>
+    private static readonly string[] ConsumeAll = ["consume", "lines", "--from-beginning", "--max-messages", "5000", "--timeout-ms", "10000", "--output", "json"];
+
     /// <summary>The read-back test against the executable: a million keyed records over 8 partitions, acknowledged
     /// (acks=1), then kill -9 with no flush of the broker's own, and every record read back once, in order per
     /// partition, with its key and value, from the restarted broker's recovered logs.</summary>
@@ -131,10 +134,8 @@ public sealed class CrashTests
         Assert.Equal(60_000, acknowledged.Count);
         Assert.All(acknowledged.Keys, key => Assert.Equal(1, counts.GetValueOrDefault(key)));
         Assert.Equal(60_000, counts.Count);
-        AssertOrderedPerPartition(readBack);
+        KeyedRecords.AssertInProductionOrder(readBack);
     }
-
-    private static readonly string[] ConsumeAll = ["consume", "lines", "--from-beginning", "--max-messages", "5000", "--timeout-ms", "10000", "--output", "json"];
 
     private static async Task<(int Exit, string Output, string Error)> CtlAsync(BrokerProcess broker, string stdin, params string[] args)
     {
@@ -148,21 +149,5 @@ public sealed class CrashTests
     {
         await using var admin = new AdminClient(new AdminClientOptions { BootstrapServers = bootstrap });
         await admin.CreateTopicsAsync([new TopicSpecification("crash", Partitions)]);
-    }
-
-    /// <summary>Within each partition the keys appear once each, in production order.</summary>
-    private static void AssertOrderedPerPartition(Dictionary<int, List<(long Offset, string Key, string Value)>> readBack)
-    {
-        foreach (var (partition, list) in readBack)
-        {
-            var highest = -1;
-            foreach (var record in list)
-            {
-                var index = int.Parse(record.Key.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture);
-                Assert.Equal($"value-{index}", record.Value);
-                Assert.True(index > highest, $"partition {partition}: key-{index} after key-{highest}");
-                highest = index;
-            }
-        }
     }
 }

@@ -42,11 +42,7 @@ public sealed class FetchByteLimitTests : IAsyncLifetime
     public async Task Partitions_share_max_bytes_in_whole_batches_in_request_order()
     {
         using var client = _broker.Connect();
-        await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("shared", 2));
-        var batches = Enumerable.Range(0, 3).Select(i => Requests.Batch(1, first: i, valueBytes: 200)).ToArray();
-        await ProduceAsync(client, "shared", 0, batches);
-        await ProduceAsync(client, "shared", 1, batches);
-        var size = batches[0].Length;
+        var size = await ThreeBatchesOnTwoPartitionsAsync(client, "shared");
 
         // Room for two batches of partition 0 and one of partition 1 (not for a fourth whole batch).
         var fetched = await client.SendAsync<FetchRequest, FetchResponse>(Requests.FetchPartitions("shared", maxBytes: (3 * size) + (size / 2), partitionMaxBytes: (2 * size) + (size / 2), (0, 0), (1, 0)));
@@ -61,11 +57,7 @@ public sealed class FetchByteLimitTests : IAsyncLifetime
     public async Task Each_partition_gets_whole_batches_up_to_its_partition_max_bytes()
     {
         using var client = _broker.Connect();
-        await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic("portions", 2));
-        var batches = Enumerable.Range(0, 3).Select(i => Requests.Batch(1, first: i, valueBytes: 200)).ToArray();
-        await ProduceAsync(client, "portions", 0, batches);
-        await ProduceAsync(client, "portions", 1, batches);
-        var size = batches[0].Length;
+        var size = await ThreeBatchesOnTwoPartitionsAsync(client, "portions");
 
         var fetched = await client.SendAsync<FetchRequest, FetchResponse>(Requests.FetchPartitions("portions", maxBytes: 1 << 20, partitionMaxBytes: (2 * size) + (size / 2), (0, 0), (1, 1)));
 
@@ -91,6 +83,17 @@ public sealed class FetchByteLimitTests : IAsyncLifetime
         Assert.Equal(big[0].Length, partitions[0].Records.Length);
         Assert.Equal(["key-0"], Requests.Records(partitions[0]).Select(r => r.Key));
         Assert.Equal((ErrorCode.None, 0, 1L), (partitions[1].ErrorCode, partitions[1].Records.Length, partitions[1].HighWatermark));
+    }
+
+    /// <summary>Creates <paramref name="topic"/> with 2 partitions holding the same 3 one-record batches of 200-byte
+    /// values each; returns the size of one batch.</summary>
+    private static async Task<int> ThreeBatchesOnTwoPartitionsAsync(RawClient client, string topic)
+    {
+        await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(Requests.CreateTopic(topic, 2));
+        var batches = Enumerable.Range(0, 3).Select(i => Requests.Batch(1, first: i, valueBytes: 200)).ToArray();
+        await ProduceAsync(client, topic, 0, batches);
+        await ProduceAsync(client, topic, 1, batches);
+        return batches[0].Length;
     }
 
     private static async Task ProduceAsync(RawClient client, string topic, int partition, params byte[][] batches)
