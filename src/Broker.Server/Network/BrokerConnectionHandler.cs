@@ -19,7 +19,8 @@ namespace Broker.Server.Network;
 /// connection without an answer; an unknown API or version gets an error response and the connection stays; a
 /// body that does not parse gets an error response, then the connection closes. A connection idle for
 /// <see cref="BrokerOptions.ConnectionIdleTimeoutMs"/> (or up to a tenth longer) is closed. Memory per connection is bounded by the frame cap
-/// (the input pipe) and by the largest response (a Fetch is capped at <see cref="BrokerOptions.FetchResponseBytesMax"/>).
+/// (the input pipe) and by the responses waiting to be sent: <see cref="OutputFlushBytes"/> plus the largest response
+/// (a Fetch is capped at <see cref="BrokerOptions.FetchResponseBytesMax"/>), however many requests are pipelined.
 /// On shutdown the requests already received are answered (a waiting fetch at once, with what there is), then the
 /// connection closes.
 /// Threads: with <see cref="BrokerOptions.InlineIoScheduling"/> this loop runs on the socket I/O thread that
@@ -27,6 +28,9 @@ namespace Broker.Server.Network;
 /// </summary>
 internal sealed class BrokerConnectionHandler : ConnectionHandler
 {
+    /// <summary>Responses to pipelined requests are flushed once this many bytes of them wait (see ServeAsync).</summary>
+    internal const int OutputFlushBytes = 1 << 20;
+
     private readonly BrokerRuntime _runtime;
     private readonly RequestDispatcher _dispatcher;
     private readonly ILogger _logger;
@@ -131,6 +135,15 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
                     using (frame)
                     {
                         keepOpen = await HandleAsync(frame, output, client, aborted.Token, lifetime);
+                    }
+
+                    // A buffer may hold thousands of pipelined requests (the input pipe takes a whole frame cap), and
+                    // fetch responses are large: flushing as they pile up lets the client's reading pace the
+                    // connection (the flush waits while the socket is full), so the responses held at once stay near
+                    // this size plus the largest one, whatever the client sends.
+                    if (output.CanGetUnflushedBytes && output.UnflushedBytes >= OutputFlushBytes)
+                    {
+                        await output.FlushAsync(aborted.Token);
                     }
                 }
             }
