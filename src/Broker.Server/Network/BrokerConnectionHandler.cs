@@ -154,7 +154,11 @@ internal sealed class BrokerConnectionHandler : ConnectionHandler
 
             // The idle timer also ends a flush to a client that stopped reading; a shutdown does not (its timeout aborts
             // the connection).
-            await output.FlushAsync(aborted.Token);
+            if (!output.CanGetUnflushedBytes || output.UnflushedBytes > 0)
+            {
+                await output.FlushAsync(aborted.Token);
+            }
+
             if (!keepOpen || result.IsCompleted || lastPass)
             {
                 return;
